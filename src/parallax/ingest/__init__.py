@@ -1,0 +1,1 @@
+"""Getting articles in: files, stdin, HTML; cleaning; outlets."""

@@ -1,0 +1,1 @@
+"""Language analysis: spaCy loading, attribution, speakers, claims, numbers, framing."""

