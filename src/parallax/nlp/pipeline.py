@@ -6,6 +6,7 @@ import functools
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from parallax.errors import ModelMissing
 from parallax.settings import DEFAULT_SPACY_MODEL, get_settings
@@ -25,6 +26,16 @@ def _load(name: str) -> Language:
         ) from exc
 
 
+@Language.component("parallax_paragraphs")
+def mark_paragraph_starts(doc: Doc) -> Doc:
+    """Start a sentence after every line break: scraped news never runs a sentence across lines."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if (previous.is_space and "\n" in previous.text) or "\n" in previous.whitespace_:
+            token.is_sent_start = True
+    return doc
+
+
 @functools.cache
 def load_spacy(model: str | None = None) -> Language:
     """The bare spaCy pipeline (tagger, parser, NER), loaded once per process.
@@ -42,5 +53,6 @@ def load_nlp(model: str | None = None) -> Language:
     from parallax.nlp import attribution  # noqa: F401
 
     nlp = _load(model or get_settings().spacy_model)
+    nlp.add_pipe("parallax_paragraphs", before="parser")
     nlp.add_pipe("parallax_attribution", last=True)
     return nlp

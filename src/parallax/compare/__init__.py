@@ -1,0 +1,1 @@
+"""Comparing articles of one story: claim alignment, relations, the dossier."""

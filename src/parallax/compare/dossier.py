@@ -1,0 +1,345 @@
+"""The dossier of one story: analyzed articles in, a `Dossier` out.
+
+Claims are aligned across articles (align.py), given a status (corroborated when two or more
+outlets carry them, single_source otherwise, contested when a conflict touches them), and
+numeric conflicts are found between claims that speak of the same count with values that
+cannot both hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from parallax.compare.align import align_claims, expand_acronyms, nearest_pairs
+from parallax.embed import load_embedder
+from parallax.model import (
+    Actor,
+    AnalyzedArticle,
+    Claim,
+    ClaimUnit,
+    Conflict,
+    ConflictSide,
+    Dossier,
+    DossierArticle,
+    DossierAttribution,
+    DossierHedge,
+    Mention,
+    Quantity,
+    SourceCitation,
+    TimelineEntry,
+)
+from parallax.nlp.actors import merge_actor_names
+from parallax.nlp.numbers import comparable, compatible
+
+# Claims this similar that count the same thing with incompatible values are a numeric conflict.
+NUMERIC_CONFLICT_SIMILARITY = 0.45
+ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
+
+
+def story_id(analyzed: Sequence[AnalyzedArticle]) -> str:
+    """A stable id for a set of articles: a hash of their ids."""
+    joined = "\n".join(sorted(a.article.id for a in analyzed))
+    return "s" + hashlib.sha1(joined.encode("utf-8")).hexdigest()[:10]
+
+
+def _outlet_key(analyzed: AnalyzedArticle) -> str:
+    return analyzed.article.outlet or analyzed.article.id
+
+
+def build_actors(
+    analyzed: Sequence[AnalyzedArticle],
+) -> tuple[list[Actor], dict[str, str], dict[str, str]]:
+    """Actors of the story, a map from every surface name to its actor id, and one to its name.
+
+    Names come from named entities (people, organisations, places, groups) and resolved
+    speakers; aliases are merged by `merge_actor_names` across all articles.
+    """
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in analyzed:
+        for entity in item.entities:
+            if entity.label in ACTOR_LABELS:
+                labels[entity.text.strip()][entity.label] += 1
+        for attribution in item.attributions:
+            if attribution.speaker and attribution.speaker.name:
+                labels[attribution.speaker.name][""] += 1
+    names = set(labels) | {
+        e.text.strip() for item in analyzed for e in item.entities if e.label in ("NAME", "ACRONYM")
+    }
+    canonical = merge_actor_names(sorted(names))
+    grouped: dict[str, set[str]] = defaultdict(set)
+    for surface, name in canonical.items():
+        if surface in labels or name in labels:
+            grouped[name].add(surface)
+
+    actors: list[Actor] = []
+    surface_to_id: dict[str, str] = {}
+    for index, name in enumerate(sorted(grouped), start=1):
+        counts: Counter[str] = Counter()
+        for surface in grouped[name]:
+            counts.update({k: v for k, v in labels.get(surface, Counter()).items() if k})
+        kind = ACTOR_LABELS.get(counts.most_common(1)[0][0], "other") if counts else "person"
+        actor_id = f"actor{index}"
+        actors.append(
+            Actor(id=actor_id, name=name, type=kind, aliases=sorted(grouped[name] - {name}))
+        )
+        for surface in grouped[name]:
+            surface_to_id[surface] = actor_id
+    by_id = {a.id: a for a in actors}
+    for item in analyzed:
+        for descriptor in item.descriptors:
+            actor_id = surface_to_id.get(descriptor.actor) or surface_to_id.get(
+                canonical.get(descriptor.actor, "")
+            )
+            if actor_id is None:
+                continue
+            phrases = by_id[actor_id].descriptors.setdefault(item.article.id, [])
+            if descriptor.text not in phrases:
+                phrases.append(descriptor.text)
+    return actors, surface_to_id, canonical
+
+
+def _medoid(group: list[int], vectors: np.ndarray) -> int:
+    """The member most similar on average to the others: the group's best single wording."""
+    if len(group) <= 2:
+        return group[0]
+    block = vectors[group] @ vectors[group].T
+    return group[int(np.argmax(block.sum(axis=1)))]
+
+
+def find_numeric_conflicts(
+    units: list[ClaimUnit], vectors: np.ndarray
+) -> list[tuple[int, int, Quantity, Quantity]]:
+    """Pairs of claims from different articles that give incompatible values for one count.
+
+    Only claims similar enough to be about the same thing are compared, and only quantities
+    of the same unit ("people", "year"); a bare number whose unit is unknown is never used.
+    """
+    found = []
+    for i, j in sorted(nearest_pairs(vectors, [u.article for u in units])):
+        if float(vectors[i] @ vectors[j]) < NUMERIC_CONFLICT_SIMILARITY:
+            continue
+        for qa in units[i].quantities:
+            for qb in units[j].quantities:
+                if comparable(qa, qb) and not compatible(qa, qb):
+                    found.append((i, j, qa, qb))
+    return found
+
+
+def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None) -> Dossier:
+    """The dossier of one story from its analyzed articles."""
+    analyzed = list(analyzed)
+    articles = [
+        DossierArticle(
+            id=a.article.id,
+            source=a.article.source,
+            outlet=a.article.outlet,
+            title=a.article.title,
+            published=a.article.published,
+            authors=a.article.authors,
+            boilerplate=a.article.boilerplate,
+            text=a.article.text,
+        )
+        for a in analyzed
+    ]
+    outlet_of = {a.article.id: _outlet_key(a) for a in analyzed}
+    actors, actor_of, canonical = build_actors(analyzed)
+
+    units = [u for a in analyzed for u in a.claims]
+    vectors = (
+        load_embedder().embed([expand_acronyms(u, canonical) for u in units])
+        if units
+        else np.zeros((0, 384), dtype=np.float32)
+    )
+    groups = align_claims(units, vectors, canonical=canonical) if units else []
+    claim_of_unit: dict[int, str] = {}
+    ordered = sorted(groups, key=lambda g: (-len({outlet_of[units[i].article] for i in g}), g[0]))
+    claims: list[Claim] = []
+    for number, group in enumerate(ordered, start=1):
+        claim_id = f"c{number}"
+        for i in group:
+            claim_of_unit[i] = claim_id
+        speakers = Counter(units[i].speaker for i in group if units[i].speaker)
+        speaker_name = speakers.most_common(1)[0][0] if speakers else None
+        outlets = {outlet_of[units[i].article] for i in group}
+        claims.append(
+            Claim(
+                id=claim_id,
+                text=units[_medoid(group, vectors)].text,
+                speaker=actor_of.get(speaker_name) if speaker_name else None,
+                status="corroborated" if len(outlets) > 1 else "single_source",
+                mentions=[
+                    Mention(
+                        article=units[i].article,
+                        span=(units[i].start, units[i].end),
+                        text=units[i].text,
+                    )
+                    for i in group
+                ],
+            )
+        )
+
+    conflicts = _numeric_conflicts(units, vectors, claim_of_unit, actor_of)
+    contested = {c for conflict in conflicts for side in conflict.sides for c in side.claims}
+    for claim in claims:
+        if claim.id in contested:
+            claim.status = "contested"
+
+    return Dossier(
+        story=story or story_id(analyzed),
+        articles=articles,
+        actors=actors,
+        attributions=_attributions(analyzed, actor_of),
+        claims=claims,
+        conflicts=conflicts,
+        hedges=_hedges(analyzed, units, claim_of_unit),
+        sources_cited=_sources(analyzed),
+        timeline=_timeline(analyzed, units, claim_of_unit),
+    )
+
+
+def _numeric_conflicts(
+    units: list[ClaimUnit],
+    vectors: np.ndarray,
+    claim_of_unit: dict[int, str],
+    actor_of: dict[str, str],
+) -> list[Conflict]:
+    # One conflict per (unit noun, pair of claims), with one side per distinct value.
+    merged: dict[tuple[str, frozenset[str]], dict[str, ConflictSide]] = {}
+    for i, j, qa, qb in find_numeric_conflicts(units, vectors):
+        key = (qa.unit or "", frozenset({claim_of_unit[i], claim_of_unit[j]}))
+        sides = merged.setdefault(key, {})
+        for index, quantity in ((i, qa), (j, qb)):
+            unit = units[index]
+            side = sides.setdefault(quantity.text, ConflictSide(text=quantity.text))
+            if unit.article not in side.articles:
+                side.articles.append(unit.article)
+            if claim_of_unit[index] not in side.claims:
+                side.claims.append(claim_of_unit[index])
+            holder = actor_of.get(unit.speaker) if unit.speaker else None
+            if holder and holder not in side.holders:
+                side.holders.append(holder)
+    conflicts = []
+    for number, ((unit_noun, _), sides) in enumerate(merged.items(), start=1):
+        values = " vs ".join(sides)
+        conflicts.append(
+            Conflict(
+                id=f"x{number}",
+                kind="numeric",
+                about=f"number of {unit_noun}: {values}" if unit_noun else values,
+                sides=list(sides.values()),
+            )
+        )
+    return conflicts
+
+
+def _attributions(
+    analyzed: Sequence[AnalyzedArticle], actor_of: dict[str, str]
+) -> list[DossierAttribution]:
+    out = []
+    for item in analyzed:
+        for a in item.attributions:
+            name = a.speaker.name if a.speaker else None
+            out.append(
+                DossierAttribution(
+                    id=a.id,
+                    article=item.article.id,
+                    speaker=actor_of.get(name) if name else None,
+                    speaker_text=a.speaker.text if a.speaker else None,
+                    cue=a.cue.text,
+                    kind=a.kind,
+                    stance=a.stance,
+                    content=a.content.text,
+                    span=(a.content.start, a.content.end),
+                )
+            )
+    return out
+
+
+def _unit_at(units: list[ClaimUnit], article: str, start: int, end: int) -> int | None:
+    """The claim unit of `article` that overlaps [start, end) the most."""
+    best, best_overlap = None, 0
+    for index, unit in enumerate(units):
+        if unit.article != article:
+            continue
+        overlap = min(end, unit.end) - max(start, unit.start)
+        if overlap > best_overlap:
+            best, best_overlap = index, overlap
+    return best
+
+
+def _hedges(
+    analyzed: Sequence[AnalyzedArticle], units: list[ClaimUnit], claim_of_unit: dict[int, str]
+) -> list[DossierHedge]:
+    out = []
+    for item in analyzed:
+        for hedge in item.hedges:
+            index = _unit_at(units, item.article.id, hedge.start, hedge.end)
+            out.append(
+                DossierHedge(
+                    article=item.article.id,
+                    span=(hedge.start, hedge.end),
+                    text=hedge.text,
+                    applies_to=claim_of_unit.get(index) if index is not None else None,
+                )
+            )
+    return out
+
+
+def _sources(analyzed: Sequence[AnalyzedArticle]) -> list[SourceCitation]:
+    by_name: dict[str, SourceCitation] = {}
+    for item in analyzed:
+        for cited in item.sources_cited:
+            entry = by_name.setdefault(cited.name, SourceCitation(name=cited.name, articles=[]))
+            if item.article.id not in entry.articles:
+                entry.articles.append(item.article.id)
+            entry.spans.append(
+                Mention(article=item.article.id, span=(cited.start, cited.end), text=cited.text)
+            )
+    return sorted(by_name.values(), key=lambda s: (-len(s.articles), s.name.lower()))
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _timeline(
+    analyzed: Sequence[AnalyzedArticle], units: list[ClaimUnit], claim_of_unit: dict[int, str]
+) -> list[TimelineEntry]:
+    """Claims that carry a day or a date, grouped by the date as written.
+
+    Relative days ("on Tuesday") are kept as written: without a reliable publication date
+    they are not turned into calendar dates.
+    """
+    entries: dict[tuple[str, str], TimelineEntry] = {}
+    for index, unit in enumerate(units):
+        for entity in unit.entities:
+            if entity.label != "DATE":
+                continue
+            words = entity.text.lower()
+            if not any(w in words for w in _WEEKDAYS + _MONTHS):
+                continue
+            claim = claim_of_unit[index]
+            entry = entries.setdefault(
+                (entity.text, claim),
+                TimelineEntry(date=entity.text, text=unit.text, articles=[], claims=[claim]),
+            )
+            if unit.article not in entry.articles:
+                entry.articles.append(unit.article)
+    return list(entries.values())

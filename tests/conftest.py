@@ -1,0 +1,51 @@
+"""Shared fixtures: the real models, loaded once per test session, and paths to shared data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+DATA = SHARED / "data"
+SEEDS = SHARED / "seeds"
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from parallax.nlp.pipeline import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def bare_nlp():
+    from parallax.nlp.pipeline import load_spacy
+
+    return load_spacy()
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from parallax.embed import load_embedder
+
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not (SEEDS / "EXPECTED.md").exists():
+        pytest.skip(f"seed articles not found at {SEEDS} (../shared/seeds beside the repository)")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    if not DATA.exists():
+        pytest.skip(f"evaluation data not found at {DATA} (../shared/data beside the repository)")
+    return DATA
