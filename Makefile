@@ -24,13 +24,13 @@ run: $(STAMP)
 	@echo "dossier written to $(CURDIR)/dossier.html"
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks training
-	$(BIN)/ruff format --check src tests benchmarks training
+	$(BIN)/ruff check src tests benchmarks training scripts
+	$(BIN)/ruff format --check src tests benchmarks training scripts
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check --fix src tests benchmarks training
-	$(BIN)/ruff format src tests benchmarks training
+	$(BIN)/ruff check --fix src tests benchmarks training scripts
+	$(BIN)/ruff format src tests benchmarks training scripts
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/throughput.py
