@@ -1,9 +1,8 @@
 """The dossier of one story: analyzed articles in, a `Dossier` out.
 
-Claims are aligned across articles (align.py), given a status (corroborated when two or more
-outlets carry them, single_source otherwise, contested when a conflict touches them), and
-numeric conflicts are found between claims that speak of the same count with values that
-cannot both hold.
+Claims are aligned across articles (align.py) and given a status: corroborated when two or
+more outlets carry them, single_source otherwise, contested when a conflict (conflicts.py)
+touches them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from parallax.compare.align import align_claims, expand_acronyms, nearest_pairs
+from parallax.compare.align import align_claims, expand_acronyms
+from parallax.compare.conflicts import (
+    find_numeric_conflicts,
+    find_positions,
+    find_stance_conflicts,
+    without_negation,
+)
 from parallax.embed import load_embedder
 from parallax.model import (
     Actor,
@@ -28,15 +33,11 @@ from parallax.model import (
     DossierAttribution,
     DossierHedge,
     Mention,
-    Quantity,
     SourceCitation,
     TimelineEntry,
 )
 from parallax.nlp.actors import merge_actor_names
-from parallax.nlp.numbers import comparable, compatible
 
-# Claims this similar that count the same thing with incompatible values are a numeric conflict.
-NUMERIC_CONFLICT_SIMILARITY = 0.45
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
 
 
@@ -110,25 +111,6 @@ def _medoid(group: list[int], vectors: np.ndarray) -> int:
     return group[int(np.argmax(block.sum(axis=1)))]
 
 
-def find_numeric_conflicts(
-    units: list[ClaimUnit], vectors: np.ndarray
-) -> list[tuple[int, int, Quantity, Quantity]]:
-    """Pairs of claims from different articles that give incompatible values for one count.
-
-    Only claims similar enough to be about the same thing are compared, and only quantities
-    of the same unit ("people", "year"); a bare number whose unit is unknown is never used.
-    """
-    found = []
-    for i, j in sorted(nearest_pairs(vectors, [u.article for u in units])):
-        if float(vectors[i] @ vectors[j]) < NUMERIC_CONFLICT_SIMILARITY:
-            continue
-        for qa in units[i].quantities:
-            for qb in units[j].quantities:
-                if comparable(qa, qb) and not compatible(qa, qb):
-                    found.append((i, j, qa, qb))
-    return found
-
-
 def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None) -> Dossier:
     """The dossier of one story from its analyzed articles."""
     analyzed = list(analyzed)
@@ -182,7 +164,11 @@ def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None)
             )
         )
 
-    conflicts = _numeric_conflicts(units, vectors, claim_of_unit, actor_of)
+    conflicts = _numeric_conflicts(units, vectors, claim_of_unit, actor_of) + _stance_conflicts(
+        analyzed, units, claim_of_unit, actor_of, canonical
+    )
+    for number, conflict in enumerate(conflicts, start=1):
+        conflict.id = f"x{number}"
     contested = {c for conflict in conflicts for side in conflict.sides for c in side.claims}
     for claim in claims:
         if claim.id in contested:
@@ -209,30 +195,77 @@ def _numeric_conflicts(
 ) -> list[Conflict]:
     # One conflict per (unit noun, pair of claims), with one side per distinct value.
     merged: dict[tuple[str, frozenset[str]], dict[str, ConflictSide]] = {}
-    for i, j, qa, qb in find_numeric_conflicts(units, vectors):
-        key = (qa.unit or "", frozenset({claim_of_unit[i], claim_of_unit[j]}))
+    for found in find_numeric_conflicts(units, vectors):
+        first, second = found.first, found.second
+        key = (
+            found.first_quantity.unit or "",
+            frozenset({claim_of_unit[first], claim_of_unit[second]}),
+        )
         sides = merged.setdefault(key, {})
-        for index, quantity in ((i, qa), (j, qb)):
+        for index, quantity in ((first, found.first_quantity), (second, found.second_quantity)):
             unit = units[index]
             side = sides.setdefault(quantity.text, ConflictSide(text=quantity.text))
-            if unit.article not in side.articles:
-                side.articles.append(unit.article)
-            if claim_of_unit[index] not in side.claims:
-                side.claims.append(claim_of_unit[index])
+            _add(side.articles, unit.article)
+            _add(side.claims, claim_of_unit[index])
             holder = actor_of.get(unit.speaker) if unit.speaker else None
-            if holder and holder not in side.holders:
-                side.holders.append(holder)
+            if holder:
+                _add(side.holders, holder)
     conflicts = []
-    for number, ((unit_noun, _), sides) in enumerate(merged.items(), start=1):
+    for (unit_noun, _), sides in merged.items():
         values = " vs ".join(sides)
         conflicts.append(
             Conflict(
-                id=f"x{number}",
+                id="",
                 kind="numeric",
                 about=f"number of {unit_noun}: {values}" if unit_noun else values,
                 sides=list(sides.values()),
             )
         )
+    return conflicts
+
+
+def _add(items: list[str], item: str) -> None:
+    if item not in items:
+        items.append(item)
+
+
+def _stance_conflicts(
+    analyzed: Sequence[AnalyzedArticle],
+    units: list[ClaimUnit],
+    claim_of_unit: dict[int, str],
+    actor_of: dict[str, str],
+    canonical: dict[str, str],
+) -> list[Conflict]:
+    attributions = [a for item in analyzed for a in item.attributions]
+    positions = find_positions(attributions, canonical)
+    if not positions:
+        return []
+    vectors = load_embedder().embed([without_negation(p.proposition) for p in positions])
+    conflicts = []
+    for found in find_stance_conflicts(positions, vectors):
+        sides = []
+        for label, group in (("supports", found.supporting), ("disputes", found.opposing)):
+            own = [p for p in group if p.antecedent is None] or group
+            side = ConflictSide(text=f"{label}: {own[0].proposition}")
+            for position in group:
+                attribution = position.attribution
+                _add(side.articles, attribution.doc)
+                holder = actor_of.get(position.holder) or actor_of.get(
+                    attribution.speaker.name if attribution.speaker else ""
+                )
+                if holder:
+                    _add(side.holders, holder)
+                index = _unit_at(
+                    units, attribution.doc, attribution.content.start, attribution.content.end
+                )
+                if index is None:
+                    index = _unit_at(
+                        units, attribution.doc, attribution.cue.start, attribution.cue.end
+                    )
+                if index is not None:
+                    _add(side.claims, claim_of_unit[index])
+            sides.append(side)
+        conflicts.append(Conflict(id="", kind="stance", about=found.about, sides=sides))
     return conflicts
 
 
