@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -59,10 +59,10 @@ def emit(record: dict) -> None:
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _articles(inputs: list[str], failures: Failures):
-    from parallax.ingest.sources import read_inputs
+def _articles(inputs: list[str], failures: Failures, allow_private: bool | None = None):
+    from parallax.ingest.sources import read_inputs, read_options
 
-    for item in read_inputs(inputs):
+    for item in read_inputs(inputs, read_options(allow_private=allow_private)):
         if isinstance(item, InputError):
             failures.report(item)
         else:
@@ -70,25 +70,38 @@ def _articles(inputs: list[str], failures: Failures):
 
 
 @app.command()
-def extract(inputs: Inputs) -> None:
+def extract(
+    inputs: Inputs,
+    allow_private: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private",
+            help="Fetch from loopback, private and link-local addresses (refused by default).",
+        ),
+    ] = False,
+    dedup: Annotated[
+        bool,
+        typer.Option("--dedup", help="Mark exact and near-duplicate texts (reads all first)."),
+    ] = False,
+) -> None:
     """Clean text and metadata of each article, one JSON object per line."""
+    from parallax.ingest.sources import extract_record
+
     failures = Failures()
-    for article in _articles(inputs, failures):
-        emit(
-            {
-                "id": article.id,
-                "source": article.source,
-                "url": article.url,
-                "outlet": article.outlet,
-                "title": article.title,
-                "authors": article.authors,
-                "published": article.published,
-                "language": article.language,
-                "text": article.kept_text(),
-                "boilerplate": [b.model_dump() for b in article.boilerplate],
-                "credits": [c.text for c in article.credits],
-            }
-        )
+    articles = _articles(inputs, failures, allow_private=allow_private or None)
+    if dedup:
+        from parallax.cluster.dedup import duplicate_groups
+
+        articles = list(articles)
+        group_of = {
+            member: group for group in duplicate_groups(articles) for member in group.articles
+        }
+        for article in articles:
+            group = group_of.get(article.id)
+            emit(extract_record(article, group.id if group else None))
+    else:
+        for article in articles:
+            emit(extract_record(article))
     raise typer.Exit(failures.exit_code())
 
 
@@ -144,6 +157,150 @@ def schema() -> None:
 
 
 # --- commands added by later stages go below this line --------------------------------------
+
+
+@eval_app.command("seeds")
+def eval_seeds(
+    seeds: Annotated[
+        Path | None, typer.Option(help="Seed folder (default ../shared/seeds).")
+    ] = None,
+) -> None:
+    """The EXPECTED.md checklist on the two seed articles: each item PASS/FAIL; exit 1 if any fails."""
+    from parallax.evaluate.seeds import check, default_root, report_lines, seed_dossier
+
+    root = seeds or default_root()
+    if not (root / "EXPECTED.md").is_file():
+        typer.echo(f"error: {root}: no EXPECTED.md (seed articles absent)", err=True)
+        raise typer.Exit(1)
+    results = check(seed_dossier(root))
+    for line in report_lines(results):
+        typer.echo(line)
+    raise typer.Exit(0 if all(r.passed for r in results) else 1)
+
+
+class ExtractionMode(StrEnum):
+    html = "html"
+    text = "text"
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    mode: Annotated[
+        ExtractionMode, typer.Option("--mode", help="html: bodies from HTML; text: cleaning.")
+    ] = ExtractionMode.html,
+    split: Annotated[str, typer.Option(help="all, dev or test (fixed halves by hash).")] = "all",
+) -> None:
+    """Article-body 4-gram F1 on ../shared/data/extraction-aeb (181 pages)."""
+    from parallax.evaluate.extraction import data_root, evaluate
+
+    root = data_root()
+    if root is None:
+        typer.echo("error: ../shared/data/extraction-aeb is absent; nothing to evaluate", err=True)
+        raise typer.Exit(1)
+    result = evaluate(root, mode.value, split)
+    emit({"set": "extraction-aeb", "split": split, "mode": mode.value, **result.as_dict()})
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Database URL: sqlite:///FILE or postgresql://... [default: parallax.db]"
+    ),
+]
+
+
+@app.command()
+def ingest(
+    inputs: Inputs,
+    db: DbOption = None,
+    one_story: Annotated[
+        bool, typer.Option("--one-story", help="Treat all inputs as one story.")
+    ] = False,
+    story: Annotated[
+        str | None, typer.Option("--story", help="Add the new articles to this story.")
+    ] = None,
+) -> None:
+    """Store articles and their analysis (each article once); rebuild their stories' dossiers."""
+    from parallax.settings import get_settings
+    from parallax.store.ingest import run_ingest
+
+    failures = Failures()
+    report = run_ingest(
+        db or get_settings().database_url,
+        _articles(inputs, failures),
+        one=one_story,
+        story=story,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+    for record in report.records:
+        emit(record)
+    raise typer.Exit(failures.exit_code())
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="PARALLAX_TOKEN", help="Token for write endpoints (needed off localhost)."
+        ),
+    ] = None,
+) -> None:
+    """Serve the web app and JSON API over the store (API docs at /docs)."""
+    from parallax.settings import get_settings
+    from parallax.web.server import serve as serve_app
+
+    serve_app(db or get_settings().database_url, host, port, token)
+
+
+@eval_app.command("polnear")
+def eval_polnear(
+    split: Annotated[str, typer.Option(help="PolNeAR split to score (dev for reporting).")] = "dev",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N texts.")] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="PolNeAR folder (default ../shared/data/polnear).")
+    ] = None,
+) -> None:
+    """Attribution quality on PolNeAR: content P/R/F1 at overlap, source/cue, exact F1."""
+    from parallax.evaluate.polnear import default_root, evaluate_parallax
+
+    root = data or default_root()
+    if not (root / split / "text").is_dir():
+        typer.echo(f"error: {root / split}: no PolNeAR split there", err=True)
+        raise typer.Exit(1)
+    emit(evaluate_parallax(root, split, limit))
+
+
+@app.command()
+def cluster(inputs: Inputs) -> None:
+    """Group articles into stories: one JSON object per article, `doc` and `story`."""
+    from parallax.cluster.stories import cluster_articles
+
+    failures = Failures()
+    articles = list(_articles(inputs, failures))
+    story_of = {doc: story.id for story in cluster_articles(articles) for doc in story.articles}
+    for article in articles:
+        emit({"doc": article.id, "story": story_of[article.id]})
+    raise typer.Exit(failures.exit_code())
+
+
+@eval_app.command("ecb")
+def eval_ecb(
+    data: Annotated[
+        Path | None, typer.Option(help="ECB+ folder (default ../shared/data/ecbplus-dev).")
+    ] = None,
+) -> None:
+    """Story clustering on ECB+: B-cubed P/R/F1 on all, tuning and held-out topics."""
+    from parallax.evaluate.ecb import default_root, evaluate_ecb
+
+    root = data or default_root()
+    if not (root / "labels.tsv").is_file():
+        typer.echo(f"error: {root}: no labels.tsv (ECB+ data absent)", err=True)
+        raise typer.Exit(1)
+    emit(evaluate_ecb(root))
 
 
 def main() -> None:

@@ -60,6 +60,8 @@ class Article(BaseModel):
     text: str
     boilerplate: list[BoilerplateLine] = Field(default_factory=list)
     credits: list[Span] = Field(default_factory=list)
+    # "text": `text` is the input exactly as read (offsets hold); "html": extracted from HTML.
+    kind: Literal["text", "html"] | None = None
 
     def kept_text(self) -> str:
         """The text with boilerplate lines removed (offsets are not preserved)."""
@@ -230,6 +232,17 @@ class ConflictSide(BaseModel):
     claims: list[str] = Field(default_factory=list)
 
 
+class ClaimRelation(BaseModel):
+    """Two claims that are not the same but bear on each other ("elaborates": each, or the
+    second, adds detail to the other; `note` says which)."""
+
+    id: str
+    kind: Literal["elaborates"] = "elaborates"
+    claims: list[str]
+    note: str = ""
+    score: float | None = None
+
+
 class Conflict(BaseModel):
     id: str
     kind: ConflictKind
@@ -267,6 +280,7 @@ class Dossier(BaseModel):
     attributions: list[DossierAttribution] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
+    relations: list[ClaimRelation] = Field(default_factory=list)
     hedges: list[DossierHedge] = Field(default_factory=list)
     sources_cited: list[SourceCitation] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)

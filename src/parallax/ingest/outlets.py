@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 
 # Phrases in which an outlet names itself inside its own copy.
 _SELF_REFERENCE = [
-    re.compile(r"\b(The [A-Z][a-z]+(?: [A-Z][a-z]+)?) could not (?:immediately )?(?:confirm|verify)"),
+    re.compile(
+        r"\b(The [A-Z][a-z]+(?: [A-Z][a-z]+)?) could not (?:immediately )?(?:confirm|verify)"
+    ),
     re.compile(r"\bTry (The [A-Z][a-z]+(?: [A-Z][a-z]+)?) free\b"),
     re.compile(r"\b(?:told|contacted by) (The [A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?= in a statement)"),
 ]

@@ -1,0 +1,1 @@
+"""Grouping articles: near-duplicate texts and stories about one event."""

@@ -1,0 +1,1 @@
+"""Quality measures of parallax stages on the annotated sets in ../shared/data."""
