@@ -49,3 +49,17 @@ class InputError(ParallaxError):
 class NoArticles(ParallaxError):
     code = "E011"
     template = "no readable article among the inputs; nothing to {action}."
+
+
+class StoreError(ParallaxError):
+    """The database could not be opened, migrated or written."""
+
+    code = "E030"
+    template = "database {url}: {reason}"
+
+
+class ServeRefused(ParallaxError):
+    """The web app will not start as asked (e.g. a public address without a write token)."""
+
+    code = "E031"
+    template = "{reason}"
