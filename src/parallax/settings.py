@@ -14,6 +14,8 @@ class Settings:
     embed_threads: int
     embed_batch_size: int
     database_url: str
+    allow_private: bool
+    relator: str
 
 
 def get_settings() -> Settings:
@@ -23,4 +25,6 @@ def get_settings() -> Settings:
         embed_threads=int(os.environ.get("PARALLAX_EMBED_THREADS", "1")),
         embed_batch_size=int(os.environ.get("PARALLAX_EMBED_BATCH_SIZE", "32")),
         database_url=os.environ.get("PARALLAX_DB", "sqlite:///parallax.db"),
+        allow_private=os.environ.get("PARALLAX_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
+        relator=os.environ.get("PARALLAX_RELATOR", "").strip(),
     )

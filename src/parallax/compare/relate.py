@@ -21,7 +21,6 @@ import functools
 import importlib
 import json
 import math
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -32,6 +31,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from parallax.model import RelationLabel
+from parallax.settings import get_settings
 
 LABELS: tuple[RelationLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
 WEIGHTS_FILE = Path(__file__).with_name("relate_weights.json")
@@ -767,7 +767,7 @@ def load_relator() -> Relator:
     Raises ValueError (naming the setting) when the named factory cannot be imported or does
     not return an object with `relate(claim, text)`.
     """
-    target = os.environ.get(RELATOR_SETTING, "").strip()
+    target = get_settings().relator
     if not target:
         return _default_relator()
     module_name, _, factory_name = target.partition(":")

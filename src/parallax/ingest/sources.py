@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import os
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -37,6 +36,7 @@ from parallax.ingest.records import (
     warc_records,
 )
 from parallax.model import Article
+from parallax.settings import get_settings
 
 # Larger single documents are refused rather than read: no news article comes near this size.
 MAX_BYTES = 20 * 1024 * 1024
@@ -57,7 +57,7 @@ class ReadOptions:
 def read_options(allow_private: bool | None = None) -> ReadOptions:
     """Default reading options; `allow_private` None means the PARALLAX_ALLOW_PRIVATE setting."""
     if allow_private is None:
-        allow_private = os.environ.get("PARALLAX_ALLOW_PRIVATE", "") in ("1", "true", "yes")
+        allow_private = get_settings().allow_private
     return ReadOptions(fetch=FetchPolicy(allow_private=allow_private))
 
 
