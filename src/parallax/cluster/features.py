@@ -1,0 +1,371 @@
+"""Per-article features for story clustering: plain data computed once per article.
+
+`article_features(articles)` turns Articles into `ArticleFeatures`: an embedding of title and
+lead, the key named entities (people, places, organisations ...), the numbers and calendar
+dates stated in the text, the publication time when it is known, and MinHash band keys that
+let near-duplicate (syndicated) copies be found. Nothing here decides what is a story; that is
+`parallax.cluster.stories`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from parallax.model import Article
+
+# Entity labels that name who and where; dates and numbers are handled on their own.
+KEY_ENTITY_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
+)
+NUMBER_LABELS = frozenset({"MONEY", "CARDINAL", "QUANTITY", "PERCENT"})
+# At most this many entities per article are kept; the tail is mostly passing mentions.
+MAX_KEY_ENTITIES = 16
+MAX_NUMBERS = 12
+# Content words kept per article for the lexical signal.
+MAX_TERMS = 48
+# Title and lead carry the event; entities there count this many times a body mention.
+LEAD_WEIGHT = 3.0
+# Characters of body text after the title that make the "lead" for the embedding.
+LEAD_CHARS = 500
+# Characters of text given to NER: long articles repeat their key entities early.
+NER_CHARS = 4000
+# MinHash over word 5-shingles: 32 permutations in 8 bands of 4 (Jaccard ~0.6 collides often).
+MINHASH_PERMUTATIONS = 32
+MINHASH_BANDS = 8
+SHINGLE_WORDS = 5
+
+# Words besides the date that a dateline may hold ("First Published:", "4: 59 PM EDT").
+DATELINE_OTHER_WORDS = 6
+_WORD = re.compile(r"\w+", re.UNICODE)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for name in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "June 13, 2013", "Jun. 13 2013", "December 15th, 2008"
+_MDY = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.IGNORECASE
+)
+# "13 June 2013", "27 NOVEMBER, 2005"
+_DMY = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\.?,?\s+(\d{{4}})\b", re.IGNORECASE)
+# "2013-05-02", "2013/05/02"
+_ISO = re.compile(r"\b(\d{4})[-/](\d{1,2})[-/](\d{1,2})\b")
+_NUMBER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(million|billion|thousand|trillion|m|bn|k)?\b", re.IGNORECASE
+)
+_MULTIPLIERS = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+}
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "president", "gov", "sen", "rep"})
+_MASK = (1 << 61) - 1
+
+
+@dataclass
+class ArticleFeatures:
+    """What story clustering knows about one article.
+
+    `vector` is the L2-normalised embedding of title and lead; `entities` maps a normalised
+    key entity ("person:lohan", "gpe:malibu") to its weight in this article; `numbers` holds
+    normalised amounts ("num:160000000"); `dates` holds calendar dates and years the text
+    states ("date:2013-06-13", "year:2013"); `published` is the publication time (UTC) when
+    known, from metadata or from a dateline near the top; `bands` are MinHash band keys of
+    the text, equal for near-duplicate copies; `terms` counts the most frequent content words
+    (lowercased, stop words left out), the lexical signal.
+    """
+
+    id: str
+    vector: np.ndarray
+    entities: dict[str, float] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)
+    numbers: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+    published: datetime | None = None
+    bands: tuple[str, ...] = ()
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO 8601 date or datetime as an aware UTC datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _valid_date(year: int, month: int, day: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def dates_in(text: str) -> list[datetime]:
+    """Full calendar dates (day, month and year all written) in the text, in order found."""
+    found: list[tuple[int, datetime]] = []
+    for match in _MDY.finditer(text):
+        moment = _valid_date(int(match[3]), _MONTHS[match[1].lower()], int(match[2]))
+        if moment:
+            found.append((match.start(), moment))
+    for match in _DMY.finditer(text):
+        moment = _valid_date(int(match[3]), _MONTHS[match[2].lower()], int(match[1]))
+        if moment:
+            found.append((match.start(), moment))
+    for match in _ISO.finditer(text):
+        moment = _valid_date(int(match[1]), int(match[2]), int(match[3]))
+        if moment:
+            found.append((match.start(), moment))
+    return [moment for _, moment in sorted(found, key=lambda item: item[0])]
+
+
+def dateline(text: str, lines: int = 6) -> datetime | None:
+    """The date of a short date-only line among the first lines ("First Published: June 13,
+    2013"), taken as the publication date; None when no such line is there.
+
+    A full date inside a sentence is not taken: it may be the date of anything.
+    """
+    for line in text.splitlines()[: lines * 3][:lines]:
+        stripped = line.strip()
+        if not stripped or len(stripped) > 80:
+            continue
+        found = dates_in(stripped)
+        if found:
+            # A dateline is mostly the date: a few words around it ("First Published:").
+            rest = _MDY.sub(" ", _DMY.sub(" ", _ISO.sub(" ", stripped)))
+            if len(_WORD.findall(rest)) <= DATELINE_OTHER_WORDS:
+                return found[0]
+    return None
+
+
+def _title_and_lead(article: Article) -> tuple[str, str]:
+    """The title (metadata, else the first line) and the body's first LEAD_CHARS characters."""
+    text = article.kept_text().strip()
+    title = (article.title or "").strip()
+    body = text
+    if title and body.startswith(title):
+        body = body[len(title) :].lstrip()
+    if not title:
+        first, _, rest = text.partition("\n")
+        title, body = first.strip(), rest.strip()
+    # A title that is a bare URL says nothing an embedding can use.
+    if title.startswith(("http://", "https://")):
+        title = ""
+    lead = body[:LEAD_CHARS]
+    cut = lead.rfind(". ")
+    if cut > LEAD_CHARS // 2:
+        lead = lead[: cut + 1]
+    return title, lead
+
+
+def embedding_text(article: Article) -> str:
+    """Title and lead, the text whose embedding stands for the article."""
+    title, lead = _title_and_lead(article)
+    return f"{title}\n{lead}".strip() or article.text[:LEAD_CHARS]
+
+
+def normalise_entity(label: str, text: str) -> str | None:
+    """A key for an entity mention: people by surname, the rest by lowercased words.
+
+    "Lindsay Lohan" and "Lohan's" both give "person:lohan"; None for mentions with no word.
+    """
+    words = [w.lower() for w in _WORD.findall(text.replace("’", "'")) if w.lower() != "s"]
+    words = [w for w in words if w not in ("the", "a", "an")]
+    if not words:
+        return None
+    if label == "PERSON":
+        names = [w for w in words if w not in _HONORIFICS]
+        return f"person:{(names or words)[-1]}"
+    kind = "place" if label in ("GPE", "LOC", "FAC") else label.lower()
+    return f"{kind}:{' '.join(words)}"
+
+
+def numbers_in(text: str) -> set[str]:
+    """Amounts written with digits, normalised ("$160 million" -> "num:160000000").
+
+    Years, single digits and days of the month are left out: they are dates or too common to
+    tell events apart.
+    """
+    found: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        raw = match[1].replace(",", "")
+        try:
+            value = float(raw)
+        except ValueError:
+            continue
+        multiplier = _MULTIPLIERS.get((match[2] or "").lower(), 1.0)
+        if multiplier == 1.0 and (value < 10 or _YEAR.fullmatch(raw)):
+            continue
+        value *= multiplier
+        found.add(f"num:{value:.6g}")
+    return found
+
+
+def content_terms(text: str, limit: int = MAX_TERMS) -> dict[str, float]:
+    """The most frequent content words of a text with their counts (stop words, numbers and
+    words under three letters left out)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    counts = Counter(
+        word
+        for word in (w.lower() for w in _WORD.findall(text))
+        if len(word) > 2 and word.isalpha() and word not in STOP_WORDS
+    )
+    return {word: float(count) for word, count in counts.most_common(limit)}
+
+
+def _stable_hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+_RNG = np.random.default_rng(20240323)
+_PERM_A = _RNG.integers(1, _MASK, size=MINHASH_PERMUTATIONS, dtype=np.uint64)
+_PERM_B = _RNG.integers(0, _MASK, size=MINHASH_PERMUTATIONS, dtype=np.uint64)
+
+
+def minhash_bands(text: str) -> tuple[str, ...]:
+    """MinHash band keys of the text's word 5-shingles; two near-copies share at least one.
+
+    Texts shorter than one shingle get no keys (nothing to compare).
+    """
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < SHINGLE_WORDS:
+        return ()
+    shingles = {
+        " ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)
+    }
+    hashes = np.fromiter((_stable_hash(s) & _MASK for s in shingles), dtype=np.uint64)
+    # Universal hashing modulo 2^64 (wrapping) is enough to spread the minima.
+    with np.errstate(over="ignore"):
+        permuted = hashes[None, :] * _PERM_A[:, None] + _PERM_B[:, None]
+    minima = permuted.min(axis=1)
+    rows = MINHASH_PERMUTATIONS // MINHASH_BANDS
+    return tuple(
+        f"{band}:{hashlib.blake2b(minima[band * rows : (band + 1) * rows].tobytes(), digest_size=8).hexdigest()}"
+        for band in range(MINHASH_BANDS)
+    )
+
+
+def _entity_weights(doc_ents: Iterable[tuple[str, str, int]], lead_end: int) -> dict[str, float]:
+    weights: Counter[str] = Counter()
+    for label, text, start in doc_ents:
+        if label not in KEY_ENTITY_LABELS:
+            continue
+        key = normalise_entity(label, text)
+        if key:
+            weights[key] += LEAD_WEIGHT if start < lead_end else 1.0
+    return dict(weights.most_common(MAX_KEY_ENTITIES))
+
+
+def features_from_parts(
+    article: Article,
+    vector: np.ndarray,
+    ents: Sequence[tuple[str, str, int]],
+    lead_end: int,
+) -> ArticleFeatures:
+    """ArticleFeatures from an article, its embedding and its NER mentions (label, text, start).
+
+    Split out from `article_features` so that callers who already ran NER or embedding (the
+    analysis stage, a store) can build features without running the models again.
+    """
+    text = article.kept_text()
+    head = text[:NER_CHARS]
+    numbers = numbers_in(head)
+    for label, mention, _ in ents:
+        if label in NUMBER_LABELS:
+            numbers |= numbers_in(mention)
+    stated = dates_in(head)
+    dates = {f"date:{d.date().isoformat()}" for d in stated}
+    dates |= {f"year:{y}" for y in _YEAR.findall(head)}
+    published = parse_time(article.published) or dateline(article.text)
+    return ArticleFeatures(
+        id=article.id,
+        vector=np.asarray(vector, dtype=np.float32),
+        entities=_entity_weights(ents, lead_end),
+        terms=content_terms(text),
+        numbers=frozenset(sorted(numbers)[:MAX_NUMBERS]),
+        dates=frozenset(dates),
+        published=published,
+        bands=minhash_bands(text),
+    )
+
+
+def article_features(
+    articles: Sequence[Article], embedder=None, nlp=None, batch_size: int = 32
+) -> list[ArticleFeatures]:
+    """The clustering features of each article, in the order given.
+
+    Loads the process-wide embedder and spaCy model when none is passed. Runs only spaCy's
+    NER (the other components are not needed here) on the first NER_CHARS characters.
+    """
+    if embedder is None:
+        from parallax.embed import load_embedder
+
+        embedder = load_embedder()
+    if nlp is None:
+        from parallax.nlp.pipeline import load_spacy
+
+        nlp = load_spacy()
+    vectors = embedder.embed([embedding_text(a) for a in articles])
+    heads = [a.kept_text()[:NER_CHARS] for a in articles]
+    keep = {"ner"} | ({"tok2vec"} if _ner_listens(nlp) else set())
+    disabled = [name for name in nlp.pipe_names if name not in keep]
+    out: list[ArticleFeatures] = []
+    with nlp.select_pipes(disable=disabled):
+        docs = nlp.pipe(heads, batch_size=batch_size)
+        for article, vector, doc in zip(articles, vectors, docs, strict=True):
+            ents = [(e.label_, e.text, e.start_char) for e in doc.ents]
+            out.append(features_from_parts(article, vector, ents, lead_end(article)))
+    return out
+
+
+def _ner_listens(nlp) -> bool:
+    """True when the NER component reads the shared tok2vec rather than its own."""
+    if "ner" not in nlp.pipe_names or "tok2vec" not in nlp.pipe_names:
+        return False
+    listeners = getattr(nlp.get_pipe("tok2vec"), "listening_components", [])
+    return "ner" in listeners
+
+
+def lead_end(article: Article) -> int:
+    """Where title and lead end in the kept text: mentions before it are weighted up."""
+    title, lead = _title_and_lead(article)
+    text = article.kept_text()
+    covered = text.find(title) + len(title) if title and title in text else 0
+    if lead:
+        at = text.find(lead[:80], covered)
+        if at >= 0:
+            covered = at + len(lead)
+    return covered

@@ -1,0 +1,183 @@
+"""Online story clustering on hand-made features, and on real articles with the real models."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from parallax.cluster.features import ArticleFeatures
+from parallax.cluster.stories import (
+    ClusterSettings,
+    StoryClusterer,
+    arrival_order,
+    cluster_articles,
+    cluster_features,
+)
+
+DAY0 = datetime(2024, 3, 22, tzinfo=UTC)
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _unit(seed: int, base: np.ndarray | None = None, spread: float = 0.05) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    vector = rng.normal(0, 1, 384).astype(np.float32)
+    vector /= np.linalg.norm(vector)
+    if base is not None:
+        vector = base + spread * vector
+    return (vector / np.linalg.norm(vector)).astype(np.float32)
+
+
+def _event(name: str, seed: int, count: int, day: datetime | None, **extra) -> list:
+    """`count` articles of one event: close vectors, shared entities and numbers."""
+    centre = _unit(seed)
+    return [
+        ArticleFeatures(
+            id=f"{name}-{i}",
+            vector=_unit(seed * 100 + i, centre),
+            entities={f"person:{name}": 3.0, "place:moscow": 1.0},
+            numbers=frozenset({f"num:{seed * 7}"}),
+            dates=frozenset(),
+            published=None if day is None else day + timedelta(hours=i),
+            **extra,
+        )
+        for i in range(count)
+    ]
+
+
+def _partition(clusterer: StoryClusterer, features) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for item in features:
+        groups.setdefault(clusterer.story_of(item.id), set()).add(item.id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_events_become_two_stories():
+    features = _event("lukashenko", 1, 5, DAY0) + _event("teixeira", 2, 4, DAY0)
+    stories = cluster_features(features)
+    assert sorted(len(s.articles) for s in stories) == [4, 5]
+    for story in stories:
+        assert len({a.split("-")[0] for a in story.articles}) == 1
+
+
+def test_split_into_batches_gives_the_same_stories():
+    features = _event("a", 1, 6, DAY0) + _event("b", 2, 5, DAY0) + _event("c", 3, 4, None)
+    whole = StoryClusterer()
+    whole.add_many(features)
+    ordered = [features[i] for i in arrival_order(features)]
+    parts = StoryClusterer()
+    for start in range(0, len(ordered), 4):
+        parts.add_many(ordered[start : start + 4])
+    assert _partition(whole, features) == _partition(parts, features)
+
+
+def test_state_round_trip_continues_where_it_stopped():
+    first = _event("a", 1, 4, DAY0) + _event("b", 2, 3, DAY0)
+    more = [
+        ArticleFeatures(
+            id="a-late",
+            vector=_unit(999, _unit(1)),
+            entities={"person:a": 3.0, "place:moscow": 1.0},
+            published=DAY0 + timedelta(days=1),
+        )
+    ]
+    clusterer = StoryClusterer()
+    clusterer.add_many(first)
+    state = json.loads(json.dumps(clusterer.state_to_dict()))
+    resumed = StoryClusterer.from_state(state)
+    clusterer.add_many(more)
+    resumed.add_many(more)
+    assert resumed.story_of("a-late") == clusterer.story_of("a-late") == resumed.story_of("a-0")
+    assert [s.model_dump() for s in resumed.stories()] == [
+        s.model_dump() for s in clusterer.stories()
+    ]
+
+
+def test_state_of_another_version_is_refused():
+    state = StoryClusterer().state_to_dict()
+    state["version"] = 99
+    with pytest.raises(ValueError, match="version"):
+        StoryClusterer.from_state(state)
+
+
+def test_quiet_story_takes_no_dated_article():
+    settings = ClusterSettings(quiet_hours=48)
+    first = _event("a", 1, 3, DAY0)
+    late = [
+        ArticleFeatures(
+            id="a-late",
+            vector=_unit(77, _unit(1)),
+            entities={"person:a": 3.0, "place:moscow": 1.0},
+            published=DAY0 + timedelta(days=10),
+        )
+    ]
+    clusterer = StoryClusterer(settings)
+    clusterer.add_many(first)
+    clusterer.add_many(late)
+    assert clusterer.story_of("a-late") != clusterer.story_of("a-0")
+    # The same article without a date may still reach the quiet story.
+    undated = [
+        ArticleFeatures(
+            id="a-undated",
+            vector=late[0].vector,
+            entities=late[0].entities,
+            published=None,
+        )
+    ]
+    clusterer.add_many(undated)
+    assert clusterer.story_of("a-undated") in {
+        clusterer.story_of("a-0"),
+        clusterer.story_of("a-late"),
+    }
+
+
+def test_near_duplicates_join_the_first_copy_whatever_their_vector():
+    first = _event("a", 1, 2, DAY0, bands=("0:x", "1:y", "2:z"))
+    copy = ArticleFeatures(
+        id="copy",
+        vector=_unit(4242),  # unrelated vector: only the shared bands tie it to the story
+        bands=("0:x", "1:y", "5:q"),
+        published=DAY0,
+    )
+    clusterer = StoryClusterer()
+    clusterer.add_many(first + [copy])
+    assert clusterer.story_of("copy") == clusterer.story_of("a-0")
+
+
+def test_every_article_is_in_exactly_one_story():
+    features = _event("a", 1, 5, DAY0) + _event("b", 2, 5, None) + _event("c", 3, 2, DAY0)
+    stories = cluster_features(features)
+    members = [a for s in stories for a in s.articles]
+    assert sorted(members) == sorted(f.id for f in features)
+
+
+@pytest.mark.slow
+def test_seed_articles_are_one_story(seeds_dir):
+    from parallax.ingest.sources import read_inputs
+
+    articles = list(read_inputs([str(p) for p in sorted(seeds_dir.glob("*.txt"))]))
+    assert len(articles) == 2
+    stories = cluster_articles(articles)
+    assert len(stories) == 1
+    assert sorted(stories[0].articles) == sorted(a.id for a in articles)
+
+
+@pytest.mark.slow
+def test_examples_are_one_story_and_cli_prints_one_line_each():
+    from typer.testing import CliRunner
+
+    from parallax.cli import app
+
+    result = CliRunner().invoke(app, ["cluster", str(EXAMPLES)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == len(list(EXAMPLES.glob("*.txt")))
+    assert {tuple(sorted(line)) for line in lines} == {("doc", "story")}
+    assert len({line["story"] for line in lines}) == 1
+
+
+def test_cluster_articles_of_nothing_is_nothing():
+    assert cluster_articles([]) == []
