@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +34,7 @@ Inputs = Annotated[
 ]
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     json = "json"
     md = "md"
     html = "html"
@@ -125,12 +125,28 @@ def compare(
         ReportFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ReportFormat.json,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write here instead of stdout; with several stories, one file per story "
+            "named FILE-STORY.EXT.",
+        ),
     ] = None,
+    one_story: Annotated[
+        bool,
+        typer.Option(
+            "--one-story",
+            help="Treat all inputs as one story instead of grouping them into stories first.",
+        ),
+    ] = False,
 ) -> None:
-    """The dossier of one story: claims across outlets, conflicts, framing, sources."""
-    from parallax.analyze import analyze_articles
-    from parallax.compare.dossier import build_dossier
+    """The dossier of each story: claims across outlets, conflicts, framing, sources.
+
+    Inputs about several events give one dossier per story (JSON Lines for json, sections for
+    md, one file each for html).
+    """
+    from parallax.compare.stories import dossiers_for
     from parallax.report import render
 
     failures = Failures()
@@ -138,14 +154,34 @@ def compare(
     if not articles:
         typer.echo("error: no readable article among the inputs; nothing to compare", err=True)
         raise typer.Exit(1)
-    dossier = build_dossier(analyze_articles(articles))
-    text = render(dossier, format.value)
+    dossiers = dossiers_for(articles, split=not one_story)
+    if len(dossiers) == 1:
+        _write(render(dossiers[0], format.value), output)
+    elif output is not None:
+        for dossier in dossiers:
+            _write(
+                render(dossier, format.value),
+                output.with_name(f"{output.stem}-{dossier.story}{output.suffix}"),
+            )
+    elif format is ReportFormat.html:
+        typer.echo(
+            "error: the inputs hold several stories; give -o FILE for the HTML pages", err=True
+        )
+        raise typer.Exit(2)
+    elif format is ReportFormat.json:
+        for dossier in dossiers:
+            sys.stdout.write(dossier.model_dump_json(by_alias=True) + "\n")
+    else:
+        _write("\n\n---\n\n".join(render(d, format.value) for d in dossiers), None)
+    raise typer.Exit(failures.exit_code())
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output}", err=True)
-    raise typer.Exit(failures.exit_code())
 
 
 @app.command()
@@ -275,13 +311,29 @@ def eval_polnear(
 
 
 @app.command()
-def cluster(inputs: Inputs) -> None:
+def cluster(
+    inputs: Inputs,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="SQLite file (or sqlite:///FILE) keeping the stories so far."),
+    ] = None,
+) -> None:
     """Group articles into stories: one JSON object per article, `doc` and `story`."""
     from parallax.cluster.stories import cluster_articles
 
     failures = Failures()
     articles = list(_articles(inputs, failures))
-    story_of = {doc: story.id for story in cluster_articles(articles) for doc in story.articles}
+    if db is None:
+        story_of = {d: story.id for story in cluster_articles(articles) for d in story.articles}
+    else:
+        from parallax.cluster.state import cluster_into, sqlite_path
+
+        try:
+            path = sqlite_path(db)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+        story_of = cluster_into(path, articles)
     for article in articles:
         emit({"doc": article.id, "story": story_of[article.id]})
     raise typer.Exit(failures.exit_code())
@@ -301,6 +353,83 @@ def eval_ecb(
         typer.echo(f"error: {root}: no labels.tsv (ECB+ data absent)", err=True)
         raise typer.Exit(1)
     emit(evaluate_ecb(root))
+
+
+@app.command()
+def relate(
+    pairs: Annotated[
+        str, typer.Option("--pairs", help='JSON Lines file of {"id", "claim", "text"}, or -.')
+    ],
+    details: Annotated[
+        bool, typer.Option(help="Also print per-class probabilities and the closest sentence.")
+    ] = False,
+) -> None:
+    """Does each text agree with, disagree with, discuss, or not address its claim?"""
+    from parallax.compare.relate import load_relator, parse_pair_line, relate_pairs
+
+    failures = Failures()
+    try:
+        relator = load_relator()
+        handle = sys.stdin if pairs == "-" else open(pairs, encoding="utf-8")  # noqa: SIM115
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    batch: list = []
+
+    def flush() -> None:
+        relations = relate_pairs(relator, [(p.claim, p.text) for p in batch])
+        for pair, relation in zip(batch, relations, strict=True):
+            record = {"id": pair.id, "label": relation.label, "score": round(relation.score, 4)}
+            if details:
+                record["probabilities"] = {
+                    k: round(v, 4) for k, v in relation.probabilities.items()
+                }
+                record["evidence"] = relation.evidence
+            emit(record)
+        batch.clear()
+
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                batch.append(parse_pair_line(line))
+            except ValueError as exc:
+                failures.report(InputError(source=f"{pairs}:{number}", reason=str(exc)))
+                continue
+            if len(batch) >= 64:
+                flush()
+    if batch:
+        flush()
+    raise typer.Exit(failures.exit_code())
+
+
+@eval_app.command("fnc1")
+def eval_fnc1(
+    split: Annotated[
+        str, typer.Option(help="heldout (never trained on; for reporting), train or all.")
+    ] = "heldout",
+    limit_bodies: Annotated[
+        int | None, typer.Option(help="Score only the first N bodies of the split.")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="FNC-1 folder (default ../shared/data/fnc1-dev).")
+    ] = None,
+) -> None:
+    """Claim relations on FNC-1: FNC score %, macro-F1, per-class F1, confusion matrix."""
+    from parallax.compare.relate import load_relator
+    from parallax.evaluate.fnc1 import SPLITS, default_root, evaluate_relator, format_report
+
+    root = data or default_root()
+    if not (root / "stances.csv").is_file():
+        typer.echo(f"error: {root}: no stances.csv (FNC-1 data absent)", err=True)
+        raise typer.Exit(1)
+    if split not in SPLITS:
+        typer.echo(f"error: --split {split!r}: expected one of {', '.join(SPLITS)}", err=True)
+        raise typer.Exit(2)
+    report = evaluate_relator(root, load_relator(), split, limit_bodies)
+    typer.echo(format_report(report), err=True)
+    emit(report)
 
 
 def main() -> None:
