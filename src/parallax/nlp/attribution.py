@@ -1,0 +1,1240 @@
+"""Who said what: the `parallax_attribution` spaCy component.
+
+The component finds attributions in a parsed text — direct quotes, indirect speech ("X said
+that ..."), mixed quotes, "according to X" — and sets `doc._.attributions` to a list of
+`parallax.model.Attribution` with character offsets into `doc.text`. Speakers are resolved to
+the article's actors by `parallax.nlp.speakers`; an unresolved speaker keeps its words and gets
+no name. It needs a pipeline with a dependency parser and NER (the spaCy model it is appended
+to); it adds no model of its own.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from parallax.model import Attribution, Speaker
+from parallax.model import Span as TextSpan
+from parallax.nlp.speakers import ORG_WORDS, SpeakerResolver
+
+# Reporting verbs (lemmas) and the stance each one gives the speaker toward the content.
+CUE_VERBS: dict[str, str] = {
+    "say": "assert",
+    "tell": "assert",
+    "state": "assert",
+    "add": "assert",
+    "note": "assert",
+    "explain": "assert",
+    "declare": "assert",
+    "announce": "assert",
+    "write": "assert",
+    "tweet": "assert",
+    "post": "assert",
+    "reply": "assert",
+    "respond": "assert",
+    "answer": "assert",
+    "continue": "assert",
+    "remark": "assert",
+    "comment": "assert",
+    "recall": "assert",
+    "mention": "assert",
+    "stress": "assert",
+    "emphasize": "assert",
+    "emphasise": "assert",
+    "point": "assert",
+    "argue": "claim",
+    "assert": "claim",
+    "claim": "claim",
+    "insist": "claim",
+    "maintain": "claim",
+    "contend": "claim",
+    "suggest": "claim",
+    "predict": "claim",
+    "promise": "claim",
+    "vow": "claim",
+    "pledge": "claim",
+    "boast": "claim",
+    "allege": "allege",
+    "accuse": "accuse",
+    "blame": "accuse",
+    "charge": "accuse",
+    "deny": "deny",
+    "reject": "deny",
+    "dismiss": "deny",
+    "refute": "deny",
+    "dispute": "deny",
+    "rebut": "deny",
+    "acknowledge": "acknowledge",
+    "admit": "acknowledge",
+    "concede": "acknowledge",
+    "confess": "acknowledge",
+    "confirm": "confirm",
+    "verify": "confirm",
+    "warn": "warn",
+    "caution": "warn",
+    "threaten": "warn",
+    "believe": "believe",
+    "think": "believe",
+    "feel": "believe",
+    "hope": "believe",
+    "fear": "believe",
+    "expect": "believe",
+    "doubt": "believe",
+    "know": "believe",
+    "conclude": "believe",
+    "find": "report",
+    "report": "report",
+    "quote": "report",
+    "reveal": "report",
+    "disclose": "report",
+    "indicate": "report",
+    "show": "report",
+    "estimate": "report",
+    "ask": "other",
+    "urge": "other",
+    "call": "other",
+    "demand": "other",
+    "wonder": "other",
+    "agree": "acknowledge",
+    "complain": "claim",
+    "testify": "assert",
+    "describe": "other",
+    "tout": "claim",
+}
+# Reporting nouns: "X's claim that ...", "allegations by X that ...".
+CUE_NOUNS: dict[str, str] = {
+    "claim": "claim",
+    "allegation": "allege",
+    "statement": "assert",
+    "assertion": "claim",
+    "denial": "deny",
+    "accusation": "accuse",
+    "warning": "warn",
+    "admission": "acknowledge",
+    "insistence": "claim",
+    "suggestion": "claim",
+    "assurance": "assert",
+    "argument": "claim",
+    "belief": "believe",
+    "report": "report",
+    "remark": "assert",
+    "comment": "assert",
+}
+# Verbs that only count as cues with a clause complement (too common otherwise).
+CLAUSE_ONLY = {"know", "find", "show", "feel", "expect", "post", "continue", "point", "call"}
+OPEN_MARKS = "“„«"
+CLOSE_MARKS = "”»"
+SOURCE_NOUNS = {"source", "person", "people", "insider"}
+
+if not Doc.has_extension("attributions"):
+    Doc.set_extension("attributions", default=None)
+
+
+@dataclass
+class _Found:
+    """An attribution in token terms, before it becomes a model record."""
+
+    kind: str
+    cue: tuple[int, int]
+    content: tuple[int, int]
+    cue_token: Token
+    speaker: Span | None = None
+    speaker_head: Token | None = None
+    medium: Span | None = None
+    stance: str = "assert"
+    negated: bool = False
+    parts: list[tuple[int, int]] = field(default_factory=list)
+
+
+# --- quotations --------------------------------------------------------------------------
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Character spans of quotations, marks included, in reading order.
+
+    Curly and straight double marks; top-level curly single marks when they open at a word
+    start and close at a word end. An opening mark with no closing mark in its paragraph runs
+    on when the next paragraph opens with a mark (the convention for multi-paragraph quotes);
+    otherwise it is dropped. Nested quotes are left inside their outer quote.
+    """
+    spans: list[tuple[int, int]] = []
+    paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    pending: int | None = None
+    for p_start, p_end in paragraphs:
+        para = text[p_start:p_end]
+        i = 0
+        if (
+            pending is not None
+            and not para.lstrip()[:1]
+            or (pending is not None and para.lstrip()[:1] not in OPEN_MARKS + '"')
+        ):
+            pending = None
+        while i < len(para):
+            ch = para[i]
+            opening = ch in OPEN_MARKS or (ch == '"' and _straight_opens(para, i))
+            if ch == "‘" and _single_opens(para, i):
+                close = _single_close(para, i + 1)
+                if close is not None:
+                    spans.append((p_start + i, p_start + close + 1))
+                    i = close + 1
+                    continue
+            if opening:
+                close = _double_close(para, i + 1)
+                if close is None:
+                    if pending is None:
+                        pending = p_start + i
+                    break
+                start = pending if pending is not None else p_start + i
+                pending = None
+                spans.append((start, p_start + close + 1))
+                i = close + 1
+                continue
+            i += 1
+    return spans
+
+
+def _straight_opens(para: str, i: int) -> bool:
+    before = para[i - 1] if i > 0 else " "
+    after = para[i + 1] if i + 1 < len(para) else " "
+    return (before.isspace() or before in "([—–-:,") and not after.isspace()
+
+
+def _double_close(para: str, start: int) -> int | None:
+    for j in range(start, len(para)):
+        if para[j] in CLOSE_MARKS or para[j] == '"':
+            return j
+        if para[j] in OPEN_MARKS:
+            return None
+    return None
+
+
+def _single_opens(para: str, i: int) -> bool:
+    before = para[i - 1] if i > 0 else " "
+    return before.isspace() or before in '([—–-:,“"'
+
+
+def _single_close(para: str, start: int) -> int | None:
+    for j in range(start, len(para)):
+        if para[j] == "’":
+            after = para[j + 1] if j + 1 < len(para) else " "
+            if not after.isalpha():
+                return j
+        if para[j] in OPEN_MARKS or para[j] in CLOSE_MARKS:
+            return None
+    return None
+
+
+# --- helpers over the parse -------------------------------------------------------------
+
+
+def _is_cue_verb(tok: Token) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_VERBS
+
+
+def _subject(verb: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb (climbing through xcomp/conj/advcl chains), and whether passive."""
+    seen = 0
+    tok = verb
+    while tok is not None and seen < 4:
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child, False
+            if child.dep_ == "nsubjpass":
+                return child, True
+        if tok.dep_ in ("xcomp", "conj", "advcl", "pcomp", "acl", "dep") and tok.head is not tok:
+            tok = tok.head
+            # "responded by saying": climb over the preposition to the verb it hangs on.
+            if tok.dep_ == "prep" and tok.head is not tok:
+                tok = tok.head
+            seen += 1
+            continue
+        break
+    return None, False
+
+
+def _speaker_of(verb: Token) -> Token | None:
+    """The speaker of a reporting verb: its subject, the agent of a passive ("claimed by X"),
+    or the passive subject of "X was quoted as saying"."""
+    if verb.pos_ == "ADP":
+        # "In the CBS poll, ...": the object of the preposition is the source.
+        return next((c for c in verb.children if c.dep_ == "pobj"), None)
+    subject, passive = _subject(verb)
+    if subject is None:
+        # "as reported by Western Journalism", "opposed by Democrats"; "…,” added Gowdy."
+        agent = _agent(verb)
+        if agent is not None:
+            return agent
+        after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+        if after is not None and after.head.i == verb.i and after.ent_type_ == "PERSON":
+            return after
+        return None
+    if not passive:
+        return subject
+    if verb.lemma_ == "quote":
+        return subject
+    return _agent(verb)
+
+
+def _agent(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    return grand
+    return None
+
+
+def _speaker_span(head: Token) -> Span:
+    """The speaker phrase as PolNeAR marks it: appositions and restrictive relative clauses
+    in, a relative clause set off by a comma out ("Sanders, who had said ..., said"), and the
+    comma that closes an apposition kept ("Dean Johnson, a salesman from Sumter, said")."""
+    doc = head.doc
+    left, right = head.left_edge.i, head.right_edge.i
+    for child in head.rights:
+        if child.dep_ in ("relcl", "acl") and child.left_edge.i > head.i:
+            comma = child.left_edge.i - 1
+            if comma > head.i and doc[comma].text == ",":
+                right = min(right, comma - 1)
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > left and (doc[right].is_space or doc[right].text in (".", ";", ":", ",")):
+        right -= 1
+    has_appos = any(c.dep_ == "appos" and c.i <= right for c in head.children)
+    if has_appos and right + 1 < len(doc) and doc[right + 1].text in (",", "—", "–"):
+        right += 1
+    return doc[left : right + 1]
+
+
+def _np_span(head: Token) -> Span:
+    """The noun phrase of a head token, without a trailing relative clause or punctuation."""
+    doc = head.doc
+    left = head.left_edge.i
+    right = head.right_edge.i
+    for child in head.rights:
+        if child.dep_ in ("relcl", "acl") and child.left_edge.i > head.i:
+            right = min(right, child.left_edge.i - 1)
+            break
+    while right > left and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left : right + 1]
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token range [start, end) without leading/trailing spaces, commas and final stops."""
+    while start < end and (doc[start].is_space or doc[start].text in (",", ";", ":", "—", "-")):
+        start += 1
+    while end > start and (doc[end - 1].is_space or doc[end - 1].text in (",", ";", ":", ".")):
+        end -= 1
+    return start, end
+
+
+def _negated(verb: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in ("never",) for c in verb.children)
+
+
+def _medium(verb: Token, resolver: SpeakerResolver) -> Span | None:
+    """The medium a statement went through: "told BelTA", "quoted ... by BelTA"."""
+    for child in verb.children:
+        if (
+            child.dep_ in ("dative", "dobj")
+            and verb.lemma_ == "tell"
+            and _is_media(child, resolver)
+        ):
+            return _np_span(child)
+    if verb.lemma_ == "quote":
+        for tok in verb.subtree:
+            if tok.dep_ in ("agent", "prep") and tok.lower_ == "by" and tok.i > verb.i:
+                pobj = next((g for g in tok.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return _np_span(pobj)
+    for child in verb.children:
+        # "speaking to Belarus media", "in remarks carried by the official Belta news agency"
+        if child.dep_ == "prep" and child.lower_ in ("to", "in"):
+            for grand in child.children:
+                if grand.dep_ != "pobj":
+                    continue
+                if child.lower_ == "to" and _is_media(grand, resolver):
+                    return _np_span(grand)
+                for acl in grand.children:
+                    if acl.dep_ == "acl":
+                        agent = _agent(acl)
+                        if agent is not None:
+                            return _np_span(agent)
+    if verb.dep_ == "advcl":
+        for child in verb.head.children:
+            if child.dep_ == "advcl" and child.lemma_ == "speak" and child.i < verb.i:
+                for prep in child.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "to":
+                        pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            return _np_span(pobj)
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.lemma_ == "speak":
+            for prep in child.children:
+                if prep.dep_ == "prep" and prep.lower_ == "to":
+                    pobj = next((g for g in prep.children if g.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return _np_span(pobj)
+    return None
+
+
+MEDIA_WORDS = {"agency", "media", "newspaper", "reporter", "journalist", "press", "broadcaster"}
+
+
+def _is_media(tok: Token, resolver: SpeakerResolver) -> bool:
+    """True for a listener that is a medium: a media noun or a named organisation."""
+    if tok.lemma_.lower() in MEDIA_WORDS or tok.ent_type_ in ("ORG", "FAC", "WORK_OF_ART"):
+        return True
+    # A named listener with an organisation word in it ("Novaya Gazeta Europe").
+    if tok.pos_ == "PROPN" and any(t.lower_ in ORG_WORDS for t in _np_span(tok)):
+        return True
+    actor = resolver.actor_of_token(tok)
+    if actor is not None:
+        return actor.type == "ORG"
+    return tok.pos_ == "PROPN" and tok.ent_type_ not in ("PERSON", "GPE", "NORP")
+
+
+# --- learned cue detector ---------------------------------------------------------------
+
+CUE_MODEL_PATH = Path(__file__).with_name("attribution_cues.json")
+CANDIDATE_POS = {"VERB", "AUX", "NOUN", "ADP", "ADJ", "PUNCT"}
+
+
+def is_cue_candidate(tok: Token) -> bool:
+    """Tokens the cue detector looks at: verbs, nouns, adjectives, prepositions, colons."""
+    if tok.pos_ == "PUNCT":
+        return tok.text in (":", "—")
+    return tok.pos_ in CANDIDATE_POS
+
+
+def sentence_info(doc: Doc) -> list[tuple[int, bool]]:
+    """Per token: the index of its sentence's first token, and whether that sentence holds a
+    quotation mark (computed once per doc; `Token.sent` scans the doc on every call)."""
+    info: list[tuple[int, bool]] = [(0, False)] * len(doc)
+    for sent in doc.sents:
+        has_quote = any(t.is_quote for t in sent)
+        for i in range(sent.start, sent.end):
+            info[i] = (sent.start, has_quote)
+    return info
+
+
+def inside_quotes(doc: Doc, quotes: list[tuple[int, int]]) -> list[bool]:
+    """Per token: does it start strictly inside one of the quotation spans?"""
+    flags = [False] * len(doc)
+    ordered = sorted(quotes)
+    q = 0
+    for tok in doc:
+        while q < len(ordered) and ordered[q][1] <= tok.idx:
+            q += 1
+        flags[tok.i] = q < len(ordered) and ordered[q][0] < tok.idx < ordered[q][1]
+    return flags
+
+
+def cue_features(
+    tok: Token, in_quote: bool, sent_info: tuple[int, bool] | None = None
+) -> list[str]:
+    """Sparse features of a token for the cue detector (lexical, syntactic, quote context)."""
+    lemma = tok.lemma_.lower()
+    head = tok.head
+    child_deps = sorted({c.dep_ for c in tok.children})
+    feats = [
+        "bias",
+        f"lemma={lemma}",
+        f"pos={tok.pos_}",
+        f"tag={tok.tag_}",
+        f"dep={tok.dep_}",
+        f"lemma_dep={lemma}|{tok.dep_}",
+        f"lemma_tag={lemma}|{tok.tag_}",
+        f"head_lemma={head.lemma_.lower()}",
+        f"head_dep={head.dep_}|{tok.dep_}",
+        f"in_quote={in_quote}",
+        f"lexicon={lemma in CUE_VERBS}|{tok.pos_}",
+        f"next={tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
+        f"prev={tok.nbor(-1).lower_ if tok.i > 0 else '<start>'}",
+        f"lemma_next={lemma}|{tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
+    ]
+    for dep in child_deps:
+        feats.append(f"child={dep}")
+        feats.append(f"lemma_child={lemma}|{dep}")
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None:
+        feats.append(f"subj_ent={subj.ent_type_ or subj.pos_}")
+        feats.append(f"subj_lemma={subj.lemma_.lower()}")
+        feats.append(f"lemma_subj_ent={lemma}|{subj.ent_type_ or subj.pos_}")
+    else:
+        feats.append(f"lemma_nosubj={lemma}")
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent", "prt", "aux", "neg", "mark", "advmod"):
+            feats.append(f"lemma_{child.dep_}={lemma}|{child.lower_}")
+        if child.dep_ in ("dobj", "pobj", "attr"):
+            feats.append(f"obj={child.lemma_.lower()}")
+    feats.append(f"head_pos_dep={head.pos_}|{tok.dep_}|{tok.pos_}")
+    feats.append(f"head_lemma_dep={head.lemma_.lower()}|{tok.dep_}")
+    if head.dep_ == "prep":
+        feats.append(f"gov={head.head.lemma_.lower()}|{head.lower_}")
+    if sent_info is None:
+        sent = tok.sent
+        sent_info = (sent.start, any(t.is_quote for t in sent))
+    feats.append(f"sent_quote={sent_info[1]}")
+    feats.append(f"pos_in_sent={min(3, (tok.i - sent_info[0]) // 5)}")
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).text in OPEN_MARKS + '"':
+        feats.append("quote_follows")
+    if tok.i > 0 and tok.nbor(-1).text in CLOSE_MARKS + '",':
+        feats.append("after_quote_or_comma")
+    return feats
+
+
+@functools.cache
+def _cue_model() -> dict:
+    if not CUE_MODEL_PATH.exists():
+        return {}
+    return json.loads(CUE_MODEL_PATH.read_text(encoding="utf-8"))
+
+
+@functools.cache
+def _cue_weights() -> tuple[dict[str, float], float]:
+    """Weights of the cue detector, trained by training/train_attribution_cues.py."""
+    data = _cue_model()
+    if not data:
+        return {}, 0.0
+    return data["weights"], float(data["threshold"])
+
+
+@functools.cache
+def _cue_dense() -> np.ndarray | None:
+    """Weights over the spaCy model's token vectors (doc.tensor), if the detector has them."""
+    dense = _cue_model().get("dense")
+    return None if not dense else np.asarray(dense, dtype=np.float32)
+
+
+def dense_cue_scores(doc: Doc) -> np.ndarray:
+    """Per-token part of the cue score that comes from the contextual token vectors."""
+    dense = _cue_dense()
+    if dense is None or doc.tensor is None or doc.tensor.shape[:1] != (len(doc),):
+        return np.zeros(len(doc), dtype=np.float32)
+    if doc.tensor.shape[1] != dense.shape[0]:
+        return np.zeros(len(doc), dtype=np.float32)
+    return doc.tensor @ dense
+
+
+def cue_score(
+    tok: Token, in_quote: bool, dense: float = 0.0, sent_info: tuple[int, bool] | None = None
+) -> float:
+    """Log-odds that a token heads an attribution cue (0 when no model is shipped)."""
+    weights, _ = _cue_weights()
+    return dense + sum(weights.get(f, 0.0) for f in cue_features(tok, in_quote, sent_info))
+
+
+# --- learned content chooser ------------------------------------------------------------
+
+CONTENT_DEPS = {
+    "ccomp",
+    "xcomp",
+    "dobj",
+    "attr",
+    "oprd",
+    "prep",
+    "dative",
+    "advcl",
+    "acomp",
+    "pcomp",
+    "pobj",
+    "acl",
+    "relcl",
+    "npadvmod",
+    "parataxis",
+}
+
+
+def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
+    """Token ranges [start, end) that could be the content of cue `tok`, each with its kind.
+
+    The rule choices (clause, object) are candidates too, so a learned chooser can fall back
+    on them; the chooser picks one or refuses all.
+    """
+    cands: list[tuple[str, int, int]] = []
+    clause = _clause_content(doc, tok)
+    if clause is not None:
+        cands.append(("rule_clause", *clause))
+    generic = _generic_object(doc, tok)
+    if generic is not None:
+        cands.append(("rule_object", *generic))
+    for child in tok.children:
+        if child.dep_ in CONTENT_DEPS:
+            side = "R" if child.i > tok.i else "L"
+            cands.append((f"child_{child.dep_}_{side}", child.left_edge.i, child.right_edge.i + 1))
+            if child.dep_ == "prep":
+                for grand in child.children:
+                    if grand.dep_ in ("pobj", "pcomp"):
+                        cands.append(
+                            (f"pobj_{child.lower_}", grand.left_edge.i, grand.right_edge.i + 1)
+                        )
+    sent = tok.sent
+    if tok.i + 1 < sent.end:
+        cands.append(("sent_after", tok.i + 1, sent.end))
+    if tok.head.i != tok.i and tok.head.i < tok.i:
+        cands.append(("head_left", tok.head.left_edge.i, tok.left_edge.i))
+    subject, _ = _subject(tok)
+    if subject is not None and subject.left_edge.i > sent.start:
+        cands.append(("sent_before_subject", sent.start, subject.left_edge.i))
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for kind, start, end in cands:
+        start, end = _trim(doc, start, end)
+        if end <= start or (start <= tok.i < end) or (start, end) in seen:
+            continue
+        seen.add((start, end))
+        out.append((kind, start, end))
+    return out
+
+
+def candidate_features(doc: Doc, tok: Token, kind: str, start: int, end: int) -> list[str]:
+    """Sparse features of one content candidate of a cue."""
+    lemma = tok.lemma_.lower()
+    length = end - start
+    bucket = "1" if length <= 1 else "2-3" if length <= 3 else "4-8" if length <= 8 else "9+"
+    first = doc[start]
+    side = "R" if start > tok.i else "L"
+    feats = [
+        "bias",
+        f"kind={kind}",
+        f"kind_pos={kind}|{tok.pos_}",
+        f"kind_lemma={kind}|{lemma}",
+        f"len={bucket}",
+        f"kind_len={kind}|{bucket}",
+        f"first={first.lower_ if first.is_stop or first.is_punct else first.pos_}",
+        f"kind_first={kind}|{first.lower_ if first.is_stop else first.pos_}",
+        f"side={side}|{tok.dep_}",
+        f"gap={min(3, abs((start if side == 'R' else end) - tok.i))}",
+        f"quote={any(t.is_quote for t in doc[start:end])}",
+        f"ends_sent={end >= tok.sent.end - 1}",
+        f"has_verb={any(t.pos_ in ('VERB', 'AUX') for t in doc[start:end])}",
+    ]
+    return feats
+
+
+@functools.cache
+def _content_weights() -> tuple[dict[str, float], float]:
+    if not CUE_MODEL_PATH.exists():
+        return {}, 0.0
+    data = json.loads(CUE_MODEL_PATH.read_text(encoding="utf-8"))
+    content = data.get("content")
+    if not content:
+        return {}, 0.0
+    return content["weights"], float(content["threshold"])
+
+
+def _choose_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """The best-scored content candidate of a cue, or None when none scores high enough."""
+    weights, threshold = _content_weights()
+    best: tuple[float, int, int] | None = None
+    for kind, start, end in content_candidates(doc, tok):
+        value = sum(weights.get(f, 0.0) for f in candidate_features(doc, tok, kind, start, end))
+        if best is None or value > best[0]:
+            best = (value, start, end)
+    if best is None or best[0] < threshold:
+        return None
+    return best[1], best[2]
+
+
+# --- the finder -------------------------------------------------------------------------
+
+
+TEXT_KEY = "parallax_attribution_text"
+
+
+def _doc_text(doc: Doc) -> str:
+    """doc.text, built once per doc (spaCy rebuilds it from the tokens on every access)."""
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Attributions of a parsed doc, in text order, with resolved speakers.
+
+    Finds direct quotes with the cue before, after or between their parts, indirect speech
+    headed by a reporting verb or noun, "according to X", and mixed quotes. It does not invent
+    a speaker: a quote with no cue nearby and no preceding quote to continue is left out, and
+    a speaker phrase no rule resolves keeps `name=None`.
+    """
+    resolver = SpeakerResolver(doc, _doc_text(doc))
+    quotes = find_quotes(_doc_text(doc))
+    found: list[_Found] = []
+    used_cues: set[int] = set()
+    for q_start, q_end in quotes:
+        item = _direct(doc, q_start, q_end, found)
+        if item is not None:
+            found.append(item)
+            used_cues.add(item.cue_token.i)
+    model_cues = _model_cues(doc, quotes)
+    for tok in doc:
+        if tok.i in used_cues:
+            continue
+        item = _indirect(doc, tok, quotes, model_cues)
+        if item is not None:
+            found.append(item)
+    found.sort(key=lambda f: (f.content[0], f.cue[0]))
+    result = [_to_model(doc, f, i + 1, resolver, found) for i, f in enumerate(found)]
+    doc.user_data.pop(TEXT_KEY, None)
+    return result
+
+
+def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return list(span) if span is not None else []
+
+
+def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
+    text = _doc_text(doc)
+    inner = text[q_start + 1 : q_end - 1].strip()
+    if len(inner.split()) < 2 and not inner.endswith((",", ".", "?", "!")):
+        return None
+    after = _cue_after(doc, q_end)
+    before = _cue_before(doc, q_start)
+    ends_open = inner.endswith((",", "?", "!", "—", "-"))
+    cue = None
+    if before is not None and (after is None or not ends_open):
+        cue = before
+    elif after is not None and _starts_clause(text, q_start):
+        cue = after
+    if cue is None:
+        return _continuation(doc, q_start, q_end, found)
+    if cue is before and _quote_is_fragment(doc, cue, q_start, q_end):
+        return None  # a quoted fragment inside a paraphrase: the indirect pass makes it mixed
+    speaker_tok = _speaker_of(cue)
+    stance = CUE_VERBS.get(cue.lemma_.lower(), "assert")
+    cue_span = _cue_span(cue)
+    c_start = q_start
+    if cue is before:
+        # "said that “...”": the complementiser belongs to the content.
+        gap = re.search(r"\bthat\b", text[cue_span[1] : q_start])
+        if gap:
+            c_start = cue_span[1] + gap.start()
+    return _Found(
+        kind="direct",
+        cue=cue_span,
+        content=(c_start, q_end),
+        cue_token=cue,
+        speaker=_speaker_span(speaker_tok) if speaker_tok is not None else None,
+        speaker_head=speaker_tok,
+        stance="assert" if cue.lemma_ == "quote" else stance,
+        negated=_negated(cue),
+    )
+
+
+def _starts_clause(text: str, q_start: int) -> bool:
+    """True when a quote opens a sentence or paragraph (not a fragment inside a clause)."""
+    before = text[max(0, q_start - 200) : q_start].rstrip(" \t")
+    if not before or before.endswith("\n"):
+        return True
+    return before[-1] in '.!?:”"’' or before.endswith(("—", "–"))
+
+
+def _quote_is_fragment(doc: Doc, cue: Token, q_start: int, q_end: int) -> bool:
+    """True when the cue's complement runs well beyond the quote ("said it was “a farce” that
+    ...") or the quote is part of a clause whose verb lies outside it."""
+    content = _clause_content(doc, cue) or _generic_object(doc, cue)
+    if content is None:
+        return False
+    start, end = _trim(doc, *content)
+    if end <= start:
+        return False
+    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    outside = max(0, q_start - c_start) + max(0, c_end - q_end)
+    text_outside = _doc_text(doc)[c_start:q_start] + _doc_text(doc)[q_end:c_end]
+    words_outside = [w for w in text_outside.split() if w.strip(",.:;“”\"'") not in ("", "that")]
+    return outside > 0 and len(words_outside) >= 2
+
+
+def _cue_span(cue: Token) -> tuple[int, int]:
+    """Character span of a cue: the verb, or "quoted as saying" for that passive."""
+    start, end = cue.idx, cue.idx + len(cue.text)
+    if cue.lemma_ == "quote":
+        for child in cue.children:
+            if child.dep_ in ("prep", "advcl", "xcomp") and child.i == cue.i + 1:
+                for grand in child.children:
+                    if grand.lemma_ == "say":
+                        end = grand.idx + len(grand.text)
+    return start, end
+
+
+def _cue_after(doc: Doc, q_end: int) -> Token | None:
+    """A reporting verb right after a closing mark, in the same sentence of the paragraph."""
+    count = 0
+    first = (
+        doc.char_span(q_end, len(_doc_text(doc)), alignment_mode="expand")
+        if q_end < len(_doc_text(doc))
+        else None
+    )
+    if first is None:
+        return None
+    for tok in first:
+        if tok.idx < q_end:
+            continue
+        if "\n" in tok.text or tok.text in OPEN_MARKS or tok.text in (".", "!", "?", ";"):
+            return None
+        if tok.text == '"':
+            return None
+        count += 1
+        if count > 10:
+            return None
+        if _is_cue_verb(tok):
+            return tok
+    return None
+
+
+def _cue_before(doc: Doc, q_start: int) -> Token | None:
+    """A reporting verb ending just before an opening mark ("X said: “...”")."""
+    span = doc.char_span(0, q_start, alignment_mode="contract") if q_start > 0 else None
+    toks = list(span[-12:]) if span is not None else []
+    gap = 0
+    for tok in reversed(toks):
+        if "\n" in tok.text:
+            return None
+        if tok.text in (",", ":", "that", "—") or tok.is_space:
+            gap += 1
+            if gap > 2:
+                return None
+            continue
+        if _is_cue_verb(tok):
+            return tok
+        # "said on Tuesday: “...”" — allow a short adverbial modifier after the verb.
+        head = tok
+        for _ in range(3):
+            if head.dep_ not in ("pobj", "prep", "npadvmod", "advmod", "compound", "nummod"):
+                return None
+            if _is_cue_verb(head.head) and head.head.i < tok.i and tok.i - head.head.i <= 5:
+                return head.head
+            head = head.head
+        return None
+    return None
+
+
+def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
+    """A quote with no cue that follows a direct quote of the previous or same paragraph."""
+    if not found:
+        return None
+    last = found[-1]
+    if last.kind != "direct" or q_start - last.content[1] > 400:
+        return None
+    between = _doc_text(doc)[last.content[1] : q_start]
+    if re.search(r"[“\"]", between) or len(between.split()) > 15:
+        return None
+    line_start = _doc_text(doc).rfind("\n", 0, q_start) + 1
+    if "\n" in between:
+        # A quote that makes a paragraph of its own, right after the quoted paragraph.
+        if _doc_text(doc)[line_start:q_start].strip() or between.count("\n") > 2:
+            return None
+    elif not (last.content[1] <= last.cue[0] < q_start):
+        # Same paragraph: '“A,” he said. “B.”' — B continues A when the cue sits between.
+        return None
+    return _Found(
+        kind="direct",
+        cue=last.cue,
+        content=(q_start, q_end),
+        cue_token=last.cue_token,
+        speaker=last.speaker,
+        speaker_head=last.speaker_head,
+        stance=last.stance,
+        negated=last.negated,
+    )
+
+
+def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> set[int] | None:
+    """Token indices the learned detector takes for cue heads (None when no model ships)."""
+    weights, threshold = _cue_weights()
+    if not weights:
+        return None
+    picked = set()
+    dense = dense_cue_scores(doc)
+    sentences = sentence_info(doc)
+    quoted = inside_quotes(doc, quotes)
+    for tok in doc:
+        if not is_cue_candidate(tok):
+            continue
+        value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
+        if value >= threshold:
+            picked.add(tok.i)
+    return picked
+
+
+def _indirect(
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: set[int] | None
+) -> _Found | None:
+    learned = model_cues is not None
+    if learned and tok.i not in model_cues:
+        return None
+    if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        return _according_to(doc, tok)
+    if tok.pos_ == "NOUN" and (learned or tok.lemma_.lower() in CUE_NOUNS):
+        return _noun_cue(doc, tok, quotes)
+    if tok.text == ":" and learned:
+        return _colon_cue(doc, tok, quotes)
+    if not learned and (not _is_cue_verb(tok) or _in_quote(tok.idx, quotes)):
+        return None
+    if tok.pos_ not in ("VERB", "AUX", "ADJ", "ADP"):
+        return None
+    lemma = tok.lemma_.lower()
+    if learned and _content_weights()[0]:
+        # A clause complement found by rule is kept; the chooser decides the other cases.
+        content = _clause_content(doc, tok)
+        if content is None:
+            content = _choose_content(doc, tok)
+    else:
+        content = _clause_content(doc, tok)
+        if content is None and (learned or lemma not in CLAUSE_ONLY):
+            content = _object_content(doc, tok, generic=learned)
+    if content is None:
+        return None
+    start, end = _trim(doc, *content)
+    if end <= start:
+        return None
+    c_start, c_end = _close_quotes(
+        doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes
+    )
+    speaker_tok = _speaker_of(tok)
+    kind = _kind(c_start, c_end, quotes)
+    return _Found(
+        kind=kind,
+        cue=_cue_span(tok),
+        content=(c_start, c_end),
+        cue_token=tok,
+        speaker=_speaker_span(speaker_tok) if speaker_tok is not None else None,
+        speaker_head=speaker_tok,
+        stance=CUE_VERBS.get(lemma, "other"),
+        negated=_negated(tok),
+    )
+
+
+def _colon_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | None:
+    """ "Trump: ..." — the words before a colon speak the rest of the sentence or line."""
+    if tok.i == 0 or tok.i + 1 >= len(doc):
+        return None
+    before = doc[tok.i - 1]
+    head = before
+    while head.head.i < tok.i and head.head.i != head.i and head.head.i >= tok.sent.start:
+        head = head.head
+    end = tok.i + 1
+    while end < len(doc) and "\n" not in doc[end].text and end < tok.sent.end:
+        end += 1
+    start, stop = _trim(doc, tok.i + 1, end)
+    if stop <= start or head.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    c_start, c_end = doc[start].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
+    return _Found(
+        kind=_kind(c_start, c_end, quotes),
+        cue=(tok.idx, tok.idx + 1),
+        content=(c_start, c_end),
+        cue_token=tok,
+        speaker=_np_span(head),
+        speaker_head=head,
+        stance="assert",
+    )
+
+
+def _close_quotes(start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
+    """Widen a content span so that a quotation it opens (or closes) is taken whole."""
+    for q_start, q_end in quotes:
+        if start <= q_start < end < q_end and q_end - end <= 3:
+            end = q_end
+        if q_start < start < q_end <= end and start - q_start <= 3:
+            start = q_start
+    return start, end
+
+
+def _in_quote(pos: int, quotes: list[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in quotes)
+
+
+def _kind(start: int, end: int, quotes: list[tuple[int, int]]) -> str:
+    inside = [(s, e) for s, e in quotes if s < end and e > start]
+    if not inside:
+        return "indirect"
+    covered = sum(min(e, end) - max(s, start) for s, e in inside)
+    return "direct" if covered >= 0.9 * (end - start) else "mixed"
+
+
+def _clause_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    """Token range of the clause a reporting verb introduces, before or after it."""
+    for child in verb.children:
+        clausal = child.dep_ == "ccomp" or (
+            child.dep_ == "xcomp" and verb.lemma_ in ("claim", "deny")
+        )
+        if clausal and child.i > verb.i:
+            return child.left_edge.i, child.right_edge.i + 1
+    # "said in televised remarks that ...": the that-clause of the noun the verb governs.
+    for child in verb.children:
+        if child.dep_ == "prep" and child.i > verb.i:
+            for pobj in child.children:
+                if pobj.dep_ != "pobj" or pobj.lemma_.lower() not in CUE_NOUNS:
+                    continue
+                for clause in pobj.children:
+                    if clause.dep_ in ("acl", "ccomp", "relcl") and any(
+                        g.dep_ == "mark" and g.lower_ == "that" for g in clause.children
+                    ):
+                        return clause.left_edge.i, clause.right_edge.i + 1
+    # "..., X said." — the reporting verb hangs off the clause it reports.
+    if (
+        verb.dep_ in ("ccomp", "parataxis")
+        and verb.head.i < verb.i
+        and verb.lemma_.lower() not in CLAUSE_ONLY
+        and not any(c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i for c in verb.children)
+        and verb.left_edge.i > 0
+        and doc[verb.left_edge.i - 1].text in (",", "”", '"', "—")
+        and not _is_cue_verb(verb.head)
+    ):
+        head = verb.head
+        left = head.left_edge.i
+        cut = verb.left_edge.i
+        if cut > left:
+            return left, cut
+    # "..., X said." parsed the other way: the clause is a ccomp to the left of the verb.
+    for child in verb.children:
+        if child.dep_ == "ccomp" and child.i < verb.i:
+            return child.left_edge.i, child.right_edge.i + 1
+    return None
+
+
+def _object_content(doc: Doc, verb: Token, generic: bool = False) -> tuple[int, int] | None:
+    """The object of a denial, accusation or warning: "denied the accusations".
+
+    With `generic` (a cue the learned detector found), any verb's object, open complement or
+    prepositional object counts ("wants to build", "criticized X for Y", "referring to X").
+    """
+    lemma = verb.lemma_.lower()
+    if generic:
+        return _generic_object(doc, verb)
+    if CUE_VERBS.get(lemma) not in (
+        "deny",
+        "accuse",
+        "warn",
+        "acknowledge",
+        "confirm",
+        "allege",
+        "claim",
+    ):
+        return None
+    for child in verb.children:
+        if child.dep_ == "dobj" and child.i > verb.i:
+            end = child.right_edge.i + 1
+            for sib in verb.children:
+                if sib.dep_ == "prep" and sib.i > child.i and sib.lower_ in ("of", "for"):
+                    end = max(end, sib.right_edge.i + 1)
+            return child.left_edge.i, end
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ in ("of", "about", "against"):
+            return child.left_edge.i, child.right_edge.i + 1
+        # "acknowledged receiving a US tip", "denied having met him"
+        if child.dep_ in ("xcomp", "pcomp", "ccomp") and child.tag_ == "VBG" and child.i > verb.i:
+            return child.left_edge.i, child.right_edge.i + 1
+    return None
+
+
+def _generic_object(doc: Doc, verb: Token) -> tuple[int, int] | None:
+    rights = [c for c in verb.children if c.i > verb.i]
+    # Everything the verb governs to its right, up to a coordinated clause.
+    kept = []
+    for child in rights:
+        if child.dep_ in ("cc", "conj") or (child.dep_ == "punct" and child.text in ".;"):
+            break
+        if child.dep_ in ("punct", "prt") and not kept:
+            continue
+        kept.append(child)
+    while kept and kept[-1].dep_ == "punct":
+        kept.pop()
+    if kept and any(c.dep_ in ("dobj", "xcomp", "attr", "oprd", "dative") for c in kept):
+        return kept[0].left_edge.i, kept[-1].right_edge.i + 1
+    for dep in ("dobj", "xcomp", "attr", "oprd"):
+        child = next((c for c in rights if c.dep_ == dep), None)
+        if child is None:
+            continue
+        end = child.right_edge.i + 1
+        if dep == "dobj":
+            for sib in rights:
+                if sib.dep_ == "prep" and sib.i > child.i and sib.lower_ in ("of", "for", "as"):
+                    end = max(end, sib.right_edge.i + 1)
+                if sib.dep_ in ("oprd", "xcomp", "ccomp") and sib.i > child.i:
+                    end = max(end, sib.right_edge.i + 1)
+        start = child.left_edge.i
+        if end > start:
+            return start, end
+    for child in rights:
+        if child.dep_ in ("prep", "dative") and child.lower_ not in ("in", "at", "on", "during"):
+            pobj = next((g for g in child.children if g.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                return pobj.left_edge.i, pobj.right_edge.i + 1
+    if verb.dep_ == "prep" or verb.pos_ == "ADP":
+        pobj = next((g for g in verb.children if g.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None:
+            return pobj.left_edge.i, pobj.right_edge.i + 1
+    return None
+
+
+def _according_to(doc: Doc, tok: Token) -> _Found | None:
+    to = doc[tok.i + 1]
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    phrase_start = tok.i
+    phrase_end = pobj.right_edge.i + 1
+    sent = tok.sent
+    if phrase_start - sent.start <= 1:
+        start, end = phrase_end, sent.end
+    else:
+        start, end = sent.start, phrase_start
+    start, end = _trim(doc, start, end)
+    if end <= start:
+        return None
+    return _Found(
+        kind="according_to",
+        cue=(tok.idx, to.idx + len(to.text)),
+        content=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),
+        cue_token=tok,
+        speaker=_speaker_span(pobj),
+        speaker_head=pobj,
+        stance="report",
+    )
+
+
+def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | None:
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("acl", "ccomp", "relcl")
+            and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None and tok.lemma_.lower() not in CUE_NOUNS:
+        # A learned noun cue ("his support for", "criticism of"): its prepositional object.
+        prep = next(
+            (
+                c
+                for c in tok.children
+                if c.dep_ == "prep" and c.i > tok.i and c.lower_ in ("of", "for", "about", "on")
+            ),
+            None,
+        )
+        pobj = None if prep is None else next((g for g in prep.children if g.dep_ == "pobj"), None)
+        clause = pobj
+    if clause is None:
+        return None
+    speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if speaker is None:
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "by":
+                speaker = next((g for g in c.children if g.dep_ == "pobj"), None)
+    cue_tok = tok
+    # "said in televised remarks that ...": the clause belongs to the verb.
+    if speaker is None and tok.dep_ == "pobj" and _is_cue_verb(tok.head.head):
+        cue_tok = tok.head.head
+        speaker = _speaker_of(cue_tok)
+    start, end = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if end <= start:
+        return None
+    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    stance = (
+        CUE_NOUNS.get(tok.lemma_.lower(), "other")
+        if cue_tok is tok
+        else CUE_VERBS.get(cue_tok.lemma_.lower(), "other")
+    )
+    return _Found(
+        kind=_kind(c_start, c_end, quotes),
+        cue=(cue_tok.idx, cue_tok.idx + len(cue_tok.text)),
+        content=(c_start, c_end),
+        cue_token=cue_tok,
+        speaker=_speaker_span(speaker) if speaker is not None else None,
+        speaker_head=speaker,
+        stance=stance,
+        negated=_negated(cue_tok),
+    )
+
+
+def _to_model(
+    doc: Doc, item: _Found, number: int, resolver: SpeakerResolver, found: list[_Found]
+) -> Attribution:
+    text = _doc_text(doc)
+    speaker = None
+    if item.speaker is not None and item.speaker_head is not None:
+        head = item.speaker_head
+        if head.lower_ in ("who", "which", "that") and head.head.dep_ == "relcl":
+            head = head.head.head
+        name = resolver.resolve(head, item.speaker)
+        speaker = Speaker(
+            start=item.speaker.start_char,
+            end=item.speaker.end_char,
+            text=item.speaker.text,
+            name=name,
+        )
+    medium_span = _medium(item.cue_token, resolver) if item.cue_token.pos_ != "ADP" else None
+    if medium_span is None:
+        medium_span = _outer_medium(item, found)
+    if (
+        speaker is not None
+        and speaker.name is None
+        and medium_span is not None
+        and item.speaker_head is not None
+        and item.speaker_head.lemma_.lower() in SOURCE_NOUNS
+    ):
+        outlet = resolver.resolve(medium_span.root, medium_span)
+        if outlet:
+            speaker.name = f"{outlet} sources"
+    medium = (
+        TextSpan(start=medium_span.start_char, end=medium_span.end_char, text=medium_span.text)
+        if medium_span is not None
+        else None
+    )
+    c_start, c_end = item.content
+    return Attribution(
+        id=f"t{number}",
+        doc="",
+        kind=item.kind,
+        cue=TextSpan(start=item.cue[0], end=item.cue[1], text=text[item.cue[0] : item.cue[1]]),
+        content=TextSpan(start=c_start, end=c_end, text=text[c_start:c_end]),
+        speaker=speaker,
+        medium=medium,
+        stance=item.stance,
+        negated=item.negated,
+    )
+
+
+def _outer_medium(item: _Found, found: list[_Found]) -> Span | None:
+    """The speaker of an enclosing report, when that report comes from a medium."""
+    pos = item.cue[0]
+    for other in found:
+        if other is item or other.speaker is None:
+            continue
+        if other.content[0] <= pos < other.content[1] and other.stance == "report":
+            return other.speaker
+        if other.content[0] <= pos < other.content[1] and other.cue_token.lemma_ == "report":
+            return other.speaker
+    return None
+
+
+class AttributionComponent:
+    """spaCy pipeline component: sets `doc._.attributions` (list of Attribution)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.attributions = find_attributions(doc)
+        return doc
+
+
+@Language.factory("parallax_attribution")
+def make_attribution_component(nlp: Language, name: str) -> AttributionComponent:
+    """Factory of the `parallax_attribution` component (needs parser and NER before it)."""
+    return AttributionComponent(nlp, name)

@@ -1,0 +1,144 @@
+"""The parallax_attribution component on short texts written for these tests (real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.model import Attribution
+
+
+def _run(nlp, text: str) -> list[Attribution]:
+    doc = nlp(text)
+    found = doc._.attributions
+    for a in found:
+        # Every span points at the exact characters it names.
+        assert text[a.cue.start : a.cue.end] == a.cue.text
+        assert text[a.content.start : a.content.end] == a.content.text
+        if a.speaker is not None:
+            assert text[a.speaker.start : a.speaker.end] == a.speaker.text
+    return found
+
+
+def _by_content(found: list[Attribution], words: str) -> Attribution:
+    hits = [a for a in found if words in a.content.text]
+    assert hits, f"no attribution with content containing {words!r}: {found}"
+    return hits[0]
+
+
+def test_component_is_last_in_pipeline_and_sets_ids(nlp):
+    assert nlp.pipe_names[-1] == "parallax_attribution"
+    found = _run(nlp, "Maria Lopez said that the bridge would reopen in May.")
+    assert [a.id for a in found] == ["t1"]
+    assert found[0].doc == ""
+
+
+def test_direct_quote_with_cue_after(nlp):
+    text = "“The bridge will reopen in May,” Maria Lopez said on Monday."
+    a = _by_content(_run(nlp, text), "bridge will reopen")
+    assert a.kind == "direct"
+    assert a.content.text == "“The bridge will reopen in May,”"
+    assert a.cue.text == "said"
+    assert a.speaker is not None and a.speaker.name == "Maria Lopez"
+
+
+def test_direct_quote_with_cue_before(nlp):
+    text = "The mayor, Maria Lopez, said: “We have the money and we have the workers.”"
+    a = _by_content(_run(nlp, text), "We have the money")
+    assert a.kind == "direct" and a.cue.text == "said"
+    assert a.speaker is not None and a.speaker.name == "Maria Lopez"
+
+
+def test_quote_split_around_the_cue_keeps_one_speaker(nlp):
+    text = (
+        "Tom Becker, the town engineer, was blunt. “The pillars are cracked,” Becker said, "
+        "“and nobody should drive over them.”"
+    )
+    found = _run(nlp, text)
+    first = _by_content(found, "pillars are cracked")
+    second = _by_content(found, "nobody should drive")
+    assert first.cue.start == second.cue.start
+    assert first.speaker.name == second.speaker.name == "Tom Becker"
+
+
+def test_indirect_speech_with_that_clause_and_stance(nlp):
+    text = "Helena Fischer denied that her ministry had ignored the warnings."
+    a = _by_content(_run(nlp, text), "her ministry had ignored")
+    assert a.kind == "indirect"
+    assert a.stance == "deny"
+    assert a.speaker.name == "Helena Fischer"
+
+
+@pytest.mark.parametrize(
+    ("verb", "stance"),
+    [
+        ("warned", "warn"),
+        ("alleged", "allege"),
+        ("acknowledged", "acknowledge"),
+        ("insisted", "claim"),
+    ],
+)
+def test_stance_follows_the_cue_verb(nlp, verb, stance):
+    text = f"Helena Fischer {verb} that the dam was unsafe."
+    a = _by_content(_run(nlp, text), "the dam was unsafe")
+    assert a.stance == stance
+
+
+def test_negated_cue(nlp):
+    text = "Helena Fischer did not say that the dam was unsafe."
+    a = _by_content(_run(nlp, text), "the dam was unsafe")
+    assert a.negated is True
+
+
+def test_content_before_the_cue(nlp):
+    text = "The dam was never inspected, Helena Fischer said."
+    a = _by_content(_run(nlp, text), "The dam was never inspected")
+    assert a.content.text == "The dam was never inspected"
+    assert a.speaker.name == "Helena Fischer"
+
+
+def test_according_to(nlp):
+    text = "According to the Water Agency, the dam holds 40 million cubic metres."
+    a = _by_content(_run(nlp, text), "the dam holds")
+    assert a.kind == "according_to"
+    assert a.cue.text == "According to"
+    assert "Water Agency" in a.speaker.text
+
+
+def test_medium_is_recorded_apart_from_the_speaker(nlp):
+    text = "Maria Lopez told the Harbour Gazette that the bridge would reopen in May."
+    a = _by_content(_run(nlp, text), "bridge would reopen")
+    assert a.speaker.name == "Maria Lopez"
+    assert a.medium is not None and "Harbour Gazette" in a.medium.text
+
+
+def test_passive_quote_pronoun_resolves_to_last_named_speaker(nlp):
+    text = (
+        "Maria Lopez, the mayor of Eastport, said the bridge would reopen.\n\n"
+        "“We have waited long enough,” she was quoted as saying by the Harbour Gazette."
+    )
+    a = _by_content(_run(nlp, text), "waited long enough")
+    assert a.kind == "direct"
+    assert a.cue.text == "quoted as saying"
+    assert a.speaker.text == "she" and a.speaker.name == "Maria Lopez"
+    assert a.medium is not None and "Harbour Gazette" in a.medium.text
+
+
+def test_mixed_quote(nlp):
+    text = "Helena Fischer said the report was “a work of fiction” written by her rivals."
+    a = _by_content(_run(nlp, text), "work of fiction")
+    assert a.kind == "mixed"
+
+
+def test_unresolvable_speaker_keeps_words_but_no_name(nlp):
+    text = "Officials said the road would stay closed."
+    a = _by_content(_run(nlp, text), "road would stay closed")
+    assert a.speaker is not None and a.speaker.text == "Officials"
+    assert a.speaker.name is None
+
+
+def test_blanked_boilerplate_keeps_offsets(nlp):
+    text = "Share this article" + " " * 40 + "\n\nMaria Lopez said that the bridge would reopen."
+    masked = " " * len("Share this article") + text[len("Share this article") :]
+    a = _by_content(_run(nlp, masked), "bridge would reopen")
+    assert masked[a.content.start : a.content.end] == a.content.text
+    assert a.speaker.name == "Maria Lopez"
