@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_VERSION := 26.3
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint docs bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --fix src tests benchmarks training scripts
 	$(BIN)/ruff format src tests benchmarks training scripts
+
+docs: $(STAMP)
+	$(BIN)/python scripts/cli_reference.py > docs/cli.md
 
 bench: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/python benchmarks/throughput.py

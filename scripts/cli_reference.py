@@ -5,22 +5,26 @@ python scripts/cli_reference.py > docs/cli.md
 
 from __future__ import annotations
 
-import click
 import typer.main
+from typer.testing import CliRunner
 
 from parallax.cli import app
 
+# Help is laid out for a terminal; a fixed width and no colour keep the file stable.
+HELP_ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
 
-def walk(command: click.Command, path: list[str]):
-    """(path, command) for the command and every subcommand below it, depth first."""
-    yield path, command
-    if isinstance(command, click.Group):
+
+def command_paths(command, path: list[str]):
+    """The argument path of the command and of every subcommand below it, depth first."""
+    yield path
+    # Typer ships its own click; a group is whatever has subcommands.
+    if getattr(command, "commands", None):
         for name in sorted(command.commands):
-            yield from walk(command.commands[name], [*path, name])
+            yield from command_paths(command.commands[name], [*path, name])
 
 
 def reference() -> str:
-    root = typer.main.get_command(app)
+    runner = CliRunner()
     lines = [
         "# Command-line reference",
         "",
@@ -28,10 +32,10 @@ def reference() -> str:
         "this file is out of date.",
         "",
     ]
-    for path, command in walk(root, ["parallax"]):
-        with click.Context(command, info_name=" ".join(path)) as ctx:
-            help_text = command.get_help(ctx)
-        lines += [f"## `{' '.join(path)}`", "", "```", help_text.rstrip(), "```", ""]
+    for path in command_paths(typer.main.get_command(app), []):
+        result = runner.invoke(app, [*path, "--help"], env=HELP_ENV)
+        help_text = "\n".join(line.rstrip() for line in result.output.strip("\n").splitlines())
+        lines += [f"## `{' '.join(['parallax', *path])}`", "", "```", help_text, "```", ""]
     return "\n".join(lines)
 
 
