@@ -99,3 +99,31 @@ def test_incompatible_numbers_are_a_numeric_conflict():
     numeric = [c for c in dossier.conflicts if c.kind == "numeric"]
     assert len(numeric) == 1
     assert {s.text for s in numeric[0].sides} == {"At least 14 people", "Twelve people"}
+
+
+def test_evidence_focus_names_what_there_is_no_evidence_of():
+    from parallax.compare.conflicts import evidence_focus
+
+    assert evidence_focus("there was no evidence of sabotage so far") == {"sabot"}
+    assert evidence_focus("We have found nothing that points to sabotage") == {"sabot"}
+    assert evidence_focus("This isn't tax reform") == set()
+    assert evidence_focus("There is absolutely no chance she will withdraw") == set()
+
+
+def test_counts_of_different_places_or_days_are_not_compared():
+    from parallax.compare.conflicts import same_scope
+    from parallax.model import ClaimUnit, Entity, Quantity
+
+    def unit(text: str, place: str, value: float) -> ClaimUnit:
+        return ClaimUnit(
+            id="u",
+            article="a",
+            start=0,
+            end=len(text),
+            text=text,
+            entities=[Entity(start=0, end=len(place), text=place, label="GPE")],
+            quantities=[Quantity(start=0, end=1, text=str(value), value=value, unit="delegate")],
+        )
+
+    assert not same_scope(unit("x", "South Carolina", 50), unit("y", "Florida", 99))
+    assert same_scope(unit("x", "Florida", 50), unit("y", "Florida", 99))

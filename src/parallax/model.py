@@ -144,6 +144,24 @@ class Descriptor(Span):
     actor: str
 
 
+class Fact(Span):
+    """A value a claim gives to a slot of the story's event, who holds it, and the words
+    that state it (the span: "orchestrated", "responsible", "flee").
+
+    `slot` is "destination" (where someone was heading: "tried to flee to Belarus") or
+    "responsibility" (who is behind the event: "orchestrated by Ukraine"); `polarity` is -1
+    when the claim denies the value ("not Ukraine", "no evidence of involvement by Ukraine");
+    `alone` marks an exclusive value ("acted alone"); `holders` name who holds it (speaker
+    names; empty for the outlet's own voice).
+    """
+
+    slot: Literal["destination", "responsibility"]
+    value: str
+    polarity: int = 1
+    holders: list[str] = Field(default_factory=list)
+    alone: bool = False
+
+
 class ClaimUnit(Span):
     """One claim inside one article: a span smaller than a paragraph, with what it holds."""
 
@@ -153,6 +171,15 @@ class ClaimUnit(Span):
     attributions: list[str] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     quantities: list[Quantity] = Field(default_factory=list)
+    # Superlative lemmas ("worst" for every severity superlative): records compare on them.
+    superlatives: list[str] = Field(default_factory=list)
+    # True for a record phrase nested inside another claim of the same sentence.
+    nested: bool = False
+    # A relative clause rewritten to stand alone ("Putin linked the attack to Ukraine").
+    standalone: str | None = None
+    # True when the claim is, or opens, a direct quotation.
+    quoted: bool = False
+    facts: list[Fact] = Field(default_factory=list)
 
 
 class AnalyzedArticle(BaseModel):

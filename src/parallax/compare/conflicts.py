@@ -19,24 +19,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from parallax.compare.align import content_words, nearest_pairs
+from parallax.compare.align import content_words, entity_key, nearest_pairs
 from parallax.model import Attribution, ClaimUnit, Quantity
 from parallax.nlp.numbers import comparable, compatible
 
 # Claims this similar that count the same thing with incompatible values are a numeric conflict.
-NUMERIC_CONFLICT_SIMILARITY = 0.45
+NUMERIC_CONFLICT_SIMILARITY = 0.6
 # A denial whose negated word is in a claim disputes it when the two are this similar.
 FOCUS_SIMILARITY = 0.4
 # Near paraphrases of opposite polarity dispute each other without further evidence.
 STRONG_SIMILARITY = 0.7
 # An accusation and the accused's denial need less similarity: the denial is often terse.
-ACCUSED_DENIES_SIMILARITY = 0.3
+ACCUSED_DENIES_SIMILARITY = 0.45
 # How far back (characters) a terse denial ("denied the accusations") looks for what it denies.
 ANTECEDENT_WINDOW = 600
 
 _POSITIVE_STANCES = {"assert", "accuse", "allege", "claim", "confirm", "warn", "believe"}
 _NEGATION = re.compile(
-    r"\b(?:no|not|never|nothing|none|nobody|neither|nor|innocent|baseless|unfounded|false)\b|n[’']t\b",
+    r"\b(?:no|not|never|nothing|none|nobody|neither|nor|innocent|baseless|unfounded|false(?!-))\b|n[’']t\b",
     re.IGNORECASE,
 )
 # Contents that only point back at something said before ("the accusations", "the claim").
@@ -49,6 +49,34 @@ _REPORTED_HEAD = re.compile(
     r"^(?:the\s+)?(?:accusations?|allegations?|claims?|charges?|suggestions?|reports?)\s+(?:that\s+)?",
     re.IGNORECASE,
 )
+
+
+# A denial about the speaker's own side ("he did not know", "they were innocent").
+_SELF_REFERENCE = re.compile(
+    r"^(?:that\s+)?(?:he|she|they|we|i|his|her|their|our)\b", re.IGNORECASE
+)
+
+
+# Contents that take no side: open questions, undetermined facts, what ought to be.
+_UNDECIDED = re.compile(
+    r"\b(?:whether|too early|unclear|unknown|remains to be seen|should|must|ought to)\b|"
+    r"\bnot (?:yet )?(?:been )?(?:determined|established|known|clear|confirmed)\b",
+    re.IGNORECASE,
+)
+# "paying no income taxes": "no" quantifies an object, it does not negate the statement.
+_GERUND_NO = re.compile(r"\b\w+ing\s+no\b", re.IGNORECASE)
+# Cues whose negation means silence, not disagreement ("did not mention", "has not commented").
+_SILENCE_CUES = re.compile(
+    r"^(?:mention|comment|address|discuss|raise|respond|answer|report|speak|talk|ask)\w*$",
+    re.IGNORECASE,
+)
+# An accusation in another article is answered by the accused's denial only this alike.
+CROSS_ARTICLE_ACCUSED_SIMILARITY = 0.55
+# Two mentions of one claim give a numeric conflict only when this close ("at least 14 people
+# were killed" / "twelve people were killed"), not when the claim merely has the same shape.
+GROUPED_NUMERIC_SIMILARITY = 0.7
+# A denial in another article must read this alike to dispute a claim through its focus word.
+CROSS_ARTICLE_FOCUS_SIMILARITY = 0.45
 
 
 @dataclass
@@ -81,21 +109,84 @@ class StanceConflict:
     opposing: list[Position] = field(default_factory=list)
 
 
-def find_numeric_conflicts(units: list[ClaimUnit], vectors: np.ndarray) -> list[NumericConflict]:
+def find_numeric_conflicts(
+    units: list[ClaimUnit],
+    vectors: np.ndarray,
+    group_of: dict[int, int] | None = None,
+    pairs: set[tuple[int, int]] | None = None,
+) -> list[NumericConflict]:
     """Pairs of claims from different articles that give incompatible values for one count.
 
-    Only claims similar enough to be about the same thing are compared, and only quantities
-    of the same unit ("people", "year"); a bare number whose unit is unknown is never used.
+    Only claims about the same thing are compared: with `group_of`, claims aligned as one;
+    without it, claims that read alike (NUMERIC_CONFLICT_SIMILARITY) and name a common actor;
+    "70 percent" in one poll story and "51 percent" in another are no conflict. Only
+    quantities of the same unit ("people", "year") count; a bare number is never used.
     """
     found = []
-    for i, j in sorted(nearest_pairs(vectors, [u.article for u in units])):
-        if float(vectors[i] @ vectors[j]) < NUMERIC_CONFLICT_SIMILARITY:
+    if pairs is None:
+        pairs = nearest_pairs(vectors, [u.article for u in units])
+    for i, j in sorted(pairs):
+        if not units[i].quantities or not units[j].quantities:
+            continue
+        if not _same_matter(units[i], units[j], float(vectors[i] @ vectors[j]), group_of, i, j):
             continue
         for qa in units[i].quantities:
             for qb in units[j].quantities:
                 if comparable(qa, qb) and not compatible(qa, qb):
                     found.append(NumericConflict(i, j, qa, qb))
     return found
+
+
+def _same_matter(
+    a: ClaimUnit,
+    b: ClaimUnit,
+    cosine: float,
+    group_of: dict[int, int] | None,
+    i: int,
+    j: int,
+) -> bool:
+    if not same_scope(a, b):
+        return False
+    if group_of is not None:
+        # aligned as one claim, or nothing: two poll figures in two stories are no conflict;
+        # and within one claim, only near paraphrases about the same people and places
+        if not (i in group_of and group_of.get(i) == group_of.get(j)):
+            return False
+        # the same people, places and groups ("of Democrats" / "of Republicans" differ)
+        return _names(a) == _names(b) and cosine >= GROUPED_NUMERIC_SIMILARITY
+    if cosine < NUMERIC_CONFLICT_SIMILARITY:
+        return False
+    names_a = {entity_key(e.text) for e in a.entities if e.label not in _NOT_NAMES}
+    names_b = {entity_key(e.text) for e in b.entities if e.label not in _NOT_NAMES}
+    return bool(names_a & names_b)
+
+
+def _names(unit: ClaimUnit) -> set[str]:
+    """The people, places and bodies a claim names (keys): is this count about the same thing?
+    Labels are ignored (the NER calls one town a GPE here and an ORG there)."""
+    return {entity_key(e.text) for e in unit.entities if e.label not in _NOT_NAMES}
+
+
+def same_scope(a: ClaimUnit, b: ClaimUnit) -> bool:
+    """True when nothing says two counts are of different scopes.
+
+    Different places ("won 50 delegates in South Carolina" / "866 delegates in Florida"),
+    different days, or several counts of one kind in a sentence ("46 percent to 42 percent":
+    which one answers which?) make the comparison meaningless, and it is refused.
+    """
+    for label in ("GPE", "DATE"):
+        words_a = {w.lower() for e in a.entities if e.label == label for w in e.text.split()}
+        words_b = {w.lower() for e in b.entities if e.label == label for w in e.text.split()}
+        if words_a and words_b and not words_a & words_b:
+            return False
+    for unit in (a, b):
+        kinds = [q.unit for q in unit.quantities if q.unit]
+        if len(kinds) != len(set(kinds)):
+            return False
+    return True
+
+
+_NOT_NAMES = ("DATE", "CARDINAL", "TIME", "PERCENT", "QUANTITY", "ORDINAL", "MONEY")
 
 
 def polarity(attribution: Attribution) -> int:
@@ -112,12 +203,16 @@ def polarity(attribution: Attribution) -> int:
     else:
         return 0
     if attribution.negated:
+        if _SILENCE_CUES.match(attribution.cue.text.strip()):
+            return 0  # "has not mentioned Machado": silence is not a denial
         cue = -cue
     content = attribution.content.text
     if _ANAPHORIC.match(content.strip(" .,“”\"'")):
         return cue
+    if _UNDECIDED.search(content):
+        return 0  # "too early to tell whether ...", "has not been determined": no side taken
     # Only a negation in the first clause negates the proposition ("..., not Ukraine" does not).
-    first_clause = content.split(",")[0]
+    first_clause = _GERUND_NO.sub(" ", content.split(",")[0])
     return -cue if _NEGATION.search(first_clause) else cue
 
 
@@ -209,19 +304,68 @@ def negated_focus(text: str) -> set[str]:
     return focus
 
 
+_EVIDENCE_VERBS = {"point", "sugge", "indic", "show", "shows", "prove", "link", "links"}
+
+
+def evidence_focus(text: str) -> set[str]:
+    """Stems of what a denial says there is no evidence of ("no evidence of sabotage" ->
+    sabot, "nothing that points to sabotage" -> sabot, "no sign of X", "no proof that X").
+
+    Other negations ("this isn't tax reform", "no chance she will withdraw") name no disputed
+    fact and give nothing: they would pair a denial with any claim sharing a word.
+    """
+    focus: set[str] = set()
+    for match in _NEGATION.finditer(text):
+        words = _ordered_words(text[match.end() :])
+        if not words:
+            continue
+        if match.group(0).lower() in ("nothing", "none"):
+            # "nothing that points to sabotage", "nothing to suggest a plot"
+            for k, word in enumerate(words[:3]):
+                if word[:5] in _EVIDENCE_VERBS and k + 1 < len(words):
+                    focus.add(words[k + 1][:5])
+                    break
+            continue
+        if words[0][:5] in _EVIDENCE_NOUNS and len(words) > 1:
+            focus.add(words[1][:5])
+    return focus
+
+
 def _ordered_words(text: str) -> list[str]:
     words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]+", text)]
     keep = content_words(text)
     return [w for w in words if w[:6] in keep][:6]
 
 
+def _same_holder(a: str, b: str) -> bool:
+    """One holder under two names ("Charles Elliott Jr." / "Elliott") does not conflict."""
+    if a == b:
+        return True
+    last_a = [w for w in a.split() if w.rstrip(".").lower() not in ("jr", "sr", "ii", "iii")]
+    last_b = [w for w in b.split() if w.rstrip(".").lower() not in ("jr", "sr", "ii", "iii")]
+    return bool(last_a and last_b) and last_a[-1].lower() == last_b[-1].lower()
+
+
+def _denies(position: Position) -> bool:
+    """True for a denial proper: a denying cue or negated content, not "did not mention"."""
+    if position.attribution.stance == "deny":
+        return True
+    return bool(_NEGATION.search(position.attribution.content.text.split(",")[0]))
+
+
 def _linked(index: int, a: Position, b: Position, similarity: float) -> bool:
     """True when negative position `b` disputes positive position `a` (at `index`)."""
     if b.antecedent is not None:
         return b.antecedent == index
-    if _accused(a, b) and similarity >= ACCUSED_DENIES_SIMILARITY:
-        return True
-    if similarity >= FOCUS_SIMILARITY and negated_focus(b.attribution.content.text) & _stems(
+    same_article = a.attribution.doc == b.attribution.doc
+    if _accused(a, b) and _denies(b):
+        needed = ACCUSED_DENIES_SIMILARITY if same_article else CROSS_ARTICLE_ACCUSED_SIMILARITY
+        if similarity >= needed:
+            return True
+    if _SELF_REFERENCE.match(b.proposition):
+        return False  # "they were innocent": only an accusation of the holder is disputed
+    focus_needed = FOCUS_SIMILARITY if same_article else CROSS_ARTICLE_FOCUS_SIMILARITY
+    if similarity >= focus_needed and evidence_focus(b.attribution.content.text) & _stems(
         a.proposition
     ):
         return True
@@ -239,15 +383,21 @@ def find_stance_conflicts(positions: list[Position], vectors: np.ndarray) -> lis
     conflict is made per denial; denials that dispute the same claims share a conflict.
     """
     by_claims: dict[tuple[int, ...], StanceConflict] = {}
+    positive = np.array([p.polarity > 0 for p in positions], dtype=bool)
     for j, b in enumerate(positions):
         if b.polarity >= 0:
             continue
+        # Blocking: only positions at least as similar as the loosest rule needs are checked.
+        similar = (vectors @ vectors[j]) >= min(ACCUSED_DENIES_SIMILARITY, FOCUS_SIMILARITY)
+        candidates = np.flatnonzero(similar & positive).tolist()
+        if b.antecedent is not None and b.antecedent not in candidates:
+            candidates.append(b.antecedent)
         disputed = tuple(
             i
-            for i, a in enumerate(positions)
-            if a.polarity > 0
-            and a.holder != b.holder
-            and _linked(i, a, b, float(vectors[i] @ vectors[j]))
+            for i in sorted(candidates)
+            if positions[i].polarity > 0
+            and not _same_holder(positions[i].holder, b.holder)
+            and _linked(i, positions[i], b, float(vectors[i] @ vectors[j]))
         )
         if not disputed:
             continue
@@ -278,3 +428,214 @@ def _merge_by_holders(conflicts: list[StanceConflict]) -> list[StanceConflict]:
         else:
             merged.append(conflict)
     return merged
+
+
+# --- factual conflicts: different values in one slot ------------------------------------------
+
+# Two claims giving different destinations must read this alike to be about the same journey.
+DESTINATION_SIMILARITY = 0.6
+_EVENT_WORDS = ("attack", "bombing", "shooting", "massacre", "explosion", "blast", "raid")
+
+
+@dataclass
+class FactSide:
+    """Everyone who gives one value to a slot, for or against."""
+
+    value: str
+    polarity: int
+    alone: bool = False
+    holders: list[str] = field(default_factory=list)
+    units: list[int] = field(default_factory=list)
+
+
+@dataclass
+class FactualConflict:
+    """One slot of the story's event and the incompatible values given to it."""
+
+    slot: str
+    about: str
+    sides: list[FactSide]
+
+
+def value_key(value: str, canonical: dict[str, str], places: list[str]) -> str:
+    """One name per value: the actor's canonical name, demonyms folded into their country.
+
+    "IS" -> "Islamic State" (through the story's actor names), "Ukrainian" -> "Ukraine" when
+    "Ukraine" is named in the story, "Islamists" and "Islamist" -> one. It refuses to fold
+    anything not spelled alike: "Kyiv" stays "Kyiv".
+    """
+    name = canonical.get(value, value).strip()
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    low = name.lower()
+    for place in places:
+        stem = place.lower()[: max(4, len(place) - 2)]
+        if low != place.lower() and low.startswith(stem) and len(low) <= len(place) + 4:
+            return place
+    return name.rstrip("s") if low.endswith("ists") else name
+
+
+def _same_camp(a: str, b: str) -> bool:
+    """Values spelled from one root ("Islamists", "Islamic State") are not rivals."""
+    return a[:5].lower() == b[:5].lower()
+
+
+def find_factual_conflicts(
+    units: list[ClaimUnit], vectors: np.ndarray, canonical: dict[str, str]
+) -> list[FactualConflict]:
+    """Slots to which holders give values that cannot all hold, with every holder per side.
+
+    responsibility: one value both asserted and denied ("Ukraine was behind it" / "no
+    evidence of involvement by Ukraine"), or a value said to have acted alone while others are
+    said to be involved. destination: one place both asserted and denied ("to Belarus, not
+    Ukraine as claimed by Putin"), or two places given by different holders in claims that
+    read alike. A value held by nobody named on either side is still listed; the conflict
+    must oppose two different holders, otherwise an outlet merely corrects itself.
+    """
+    places = sorted(
+        {canonical.get(e.text, e.text) for u in units for e in u.entities if e.label == "GPE"}
+    )
+    out: list[FactualConflict] = []
+    for slot in ("responsibility", "destination"):
+        sides: dict[tuple[str, int], FactSide] = {}
+        for index, unit in enumerate(units):
+            for fact in unit.facts:
+                if fact.slot != slot:
+                    continue
+                key = value_key(fact.value, canonical, places)
+                side = sides.setdefault((key, fact.polarity), FactSide(key, fact.polarity))
+                side.alone = side.alone or fact.alone
+                for holder in fact.holders:
+                    name = canonical.get(holder, holder)
+                    if name not in side.holders:
+                        side.holders.append(name)
+                if index not in side.units:
+                    side.units.append(index)
+        involved = _conflicting_sides(slot, sides, units, vectors)
+        if not involved:
+            continue
+        ordered = sorted(involved, key=lambda s: (-len(s.holders), s.value))
+        out.append(FactualConflict(slot, _about(slot, units, ordered), ordered))
+    return out
+
+
+def _conflicting_sides(
+    slot: str,
+    sides: dict[tuple[str, int], FactSide],
+    units: list[ClaimUnit],
+    vectors: np.ndarray,
+) -> list[FactSide]:
+    involved: list[FactSide] = []
+
+    def take(*found: FactSide) -> None:
+        for side in found:
+            if side not in involved:
+                involved.append(side)
+
+    for (value, polarity), side in sides.items():
+        if polarity > 0 and (value, -1) in sides:
+            against = sides[(value, -1)]
+            if set(side.holders) != set(against.holders) or not side.holders:
+                take(side, against)
+    positives = [s for (_, p), s in sides.items() if p > 0]
+    for side in positives:
+        if not side.alone:
+            continue
+        rivals = [
+            other
+            for other in positives
+            if other is not side
+            and not _same_camp(other.value, side.value)
+            and set(other.holders) - set(side.holders)
+        ]
+        if rivals:
+            take(side, *rivals)
+    if slot == "destination":
+        for a in positives:
+            for b in positives:
+                if a.value >= b.value or not (set(a.holders) ^ set(b.holders)):
+                    continue
+                close = max(
+                    (float(vectors[i] @ vectors[j]) for i in a.units for j in b.units),
+                    default=0.0,
+                )
+                if close >= DESTINATION_SIMILARITY:
+                    take(a, b)
+    if involved and slot == "destination":
+        # every place given to the journey belongs to the picture once it is contested
+        take(*positives)
+    return involved
+
+
+def _about(slot: str, units: list[ClaimUnit], sides: list[FactSide]) -> str:
+    text = " ".join(units[i].text.lower() for side in sides for i in side.units)
+    event = next((w for w in _EVENT_WORDS if w in text), "event")
+    values = ", ".join(dict.fromkeys(s.value for s in sides))
+    if slot == "responsibility":
+        return f"who is behind the {event}: {values}"
+    return f"where they were heading: {values}"
+
+
+def side_text(slot: str, side: FactSide) -> str:
+    """A side in words: "Ukraine is behind it", "not Ukraine", "Islamic State acted alone"."""
+    if slot == "responsibility":
+        if side.polarity < 0:
+            return f"{side.value} is not behind it"
+        return f"{side.value} acted alone" if side.alone else f"{side.value} is behind it"
+    return f"not heading to {side.value}" if side.polarity < 0 else f"heading to {side.value}"
+
+
+# --- accusations and the accused's denial -----------------------------------------------------
+
+_ACCUSED = re.compile(
+    r"\b(?:is|are|was|were|has been|have been|had been|being)\s+(?:formally\s+)?"
+    r"(?:accused|charged|suspected)\s+(?:of|with)\b",
+    re.IGNORECASE,
+)
+_DENIES = re.compile(
+    r"\b(?:innocent|not guilty|did not know|didn[’']t know|did not|didn[’']t|denied|denies|"
+    r"deny|nothing to do)\b",
+    re.IGNORECASE,
+)
+# How many claims after an accusation the accused's answer may come.
+ANSWER_WINDOW = 6
+
+
+@dataclass
+class AccusationConflict:
+    """An accusation against named people, and their own denial."""
+
+    accusation: int
+    denials: list[int]
+    accused: list[str]
+
+
+def find_accusation_conflicts(units: list[ClaimUnit]) -> list[AccusationConflict]:
+    """ "X is accused of / has been charged with P" and, soon after, X says he is innocent.
+
+    The denial must be held by one of the accused (same surname) and read as a denial
+    ("innocent", "did not know", "denied"); it refuses to pair an accusation with anyone
+    else's words.
+    """
+    found: list[AccusationConflict] = []
+    for index, unit in enumerate(units):
+        match = _ACCUSED.search(unit.text)
+        if not match:
+            continue
+        cut = unit.start + match.start()
+        accused = [
+            e.text for e in unit.entities if e.label in ("PERSON", "NAME", "ORG") and e.end <= cut
+        ]
+        surnames = {name.split()[-1].lower() for name in accused}
+        if not surnames:
+            continue
+        denials = []
+        for later in range(index + 1, min(len(units), index + 1 + ANSWER_WINDOW)):
+            other = units[later]
+            if other.article != unit.article or not other.speaker:
+                continue
+            speaker_words = {w.lower() for w in other.speaker.split()}
+            if speaker_words & surnames and _DENIES.search(other.text):
+                denials.append(later)
+        if denials:
+            found.append(AccusationConflict(index, denials, accused))
+    return found

@@ -8,16 +8,26 @@ touches them.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
 
-from parallax.compare.align import align_claims, expand_acronyms
+from parallax.compare.align import (
+    align_claims,
+    embedding_text,
+    find_elaborations,
+    nearest_pairs,
+    quote_extensions,
+)
 from parallax.compare.conflicts import (
+    find_accusation_conflicts,
+    find_factual_conflicts,
     find_numeric_conflicts,
     find_positions,
     find_stance_conflicts,
+    side_text,
     without_negation,
 )
 from parallax.embed import load_embedder
@@ -25,6 +35,7 @@ from parallax.model import (
     Actor,
     AnalyzedArticle,
     Claim,
+    ClaimRelation,
     ClaimUnit,
     Conflict,
     ConflictSide,
@@ -103,6 +114,29 @@ def build_actors(
     return actors, surface_to_id, canonical
 
 
+def _is_headline(unit: ClaimUnit, item: AnalyzedArticle) -> bool:
+    """True for the headline line in the body: it is the article's title, not a claim."""
+    title = " ".join((item.article.title or "").split())
+    text = " ".join(unit.text.split())
+    # A headline carries no closing full stop; a one-sentence text titled by itself is news.
+    return bool(title) and text == title and not text.endswith((".", "!", "?", ".”", '."'))
+
+
+def ordered_first(groups: list[list[int]], index: int) -> int:
+    """The first unit of group `index` (groups are named by their units)."""
+    return groups[index][0]
+
+
+def _mention(
+    analyzed_by_id: dict[str, AnalyzedArticle], units: list[ClaimUnit], members: list[int]
+) -> Mention:
+    """One article's rendering of a claim: one unit, or neighbouring units of one quote."""
+    start = min(units[i].start for i in members)
+    end = max(units[i].end for i in members)
+    text = analyzed_by_id[units[members[0]].article].article.text[start:end]
+    return Mention(article=units[members[0]].article, span=(start, end), text=text)
+
+
 def _medoid(group: list[int], vectors: np.ndarray) -> int:
     """The member most similar on average to the others: the group's best single wording."""
     if len(group) <= 2:
@@ -111,8 +145,17 @@ def _medoid(group: list[int], vectors: np.ndarray) -> int:
     return group[int(np.argmax(block.sum(axis=1)))]
 
 
-def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None) -> Dossier:
-    """The dossier of one story from its analyzed articles."""
+def build_dossier(
+    analyzed: Sequence[AnalyzedArticle],
+    story: str | None = None,
+    timings: dict[str, float] | None = None,
+) -> Dossier:
+    """The dossier of one story from its analyzed articles.
+
+    `timings`, when given, receives the seconds spent per stage (actors, embed, align,
+    relations, conflicts, rest) for benchmarks.
+    """
+    clock = _Clock(timings)
     analyzed = list(analyzed)
     articles = [
         DossierArticle(
@@ -128,15 +171,26 @@ def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None)
         for a in analyzed
     ]
     outlet_of = {a.article.id: _outlet_key(a) for a in analyzed}
+    analyzed_by_id = {a.article.id: a for a in analyzed}
     actors, actor_of, canonical = build_actors(analyzed)
+    clock.lap("actors")
 
-    units = [u for a in analyzed for u in a.claims]
+    units = [u for a in analyzed for u in a.claims if not _is_headline(u, a)]
+    embedder = load_embedder()
     vectors = (
-        load_embedder().embed([expand_acronyms(u, canonical) for u in units])
+        embedder.embed([embedding_text(u, canonical) for u in units])
         if units
         else np.zeros((0, 384), dtype=np.float32)
     )
-    groups = align_claims(units, vectors, canonical=canonical) if units else []
+    clock.lap("embed")
+    pairs = nearest_pairs(vectors, [u.article for u in units]) if units else set()
+    groups = align_claims(units, vectors, canonical=canonical, pairs=pairs) if units else []
+    # A record nested in a sentence is worth a claim of its own only when another outlet
+    # states it too; alone it repeats its sentence.
+    groups = [g for g in groups if not (len(g) == 1 and units[g[0]].nested)]
+    extensions = quote_extensions(units, groups, vectors, embedder.embed) if units else {}
+    absorbed = {n for ns in extensions.values() for n in ns}
+    groups = [g for g in groups if not (len(g) == 1 and g[0] in absorbed)]
     claim_of_unit: dict[int, str] = {}
     ordered = sorted(groups, key=lambda g: (-len({outlet_of[units[i].article] for i in g}), g[0]))
     claims: list[Claim] = []
@@ -144,6 +198,8 @@ def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None)
         claim_id = f"c{number}"
         for i in group:
             claim_of_unit[i] = claim_id
+            for n in extensions.get(i, []):
+                claim_of_unit[n] = claim_id
         speakers = Counter(units[i].speaker for i in group if units[i].speaker)
         speaker_name = speakers.most_common(1)[0][0] if speakers else None
         outlets = {outlet_of[units[i].article] for i in group}
@@ -154,18 +210,39 @@ def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None)
                 speaker=actor_of.get(speaker_name) if speaker_name else None,
                 status="corroborated" if len(outlets) > 1 else "single_source",
                 mentions=[
-                    Mention(
-                        article=units[i].article,
-                        span=(units[i].start, units[i].end),
-                        text=units[i].text,
-                    )
-                    for i in group
+                    _mention(analyzed_by_id, units, [i, *extensions.get(i, [])]) for i in group
                 ],
             )
         )
+    clock.lap("align")
+    located = _UnitIndex(units)
+    for index, unit in enumerate(units):
+        if index not in claim_of_unit:  # a nested record alone: it belongs to its sentence
+            parent = located.at(unit.article, unit.start, unit.end)
+            if parent is not None and parent in claim_of_unit:
+                claim_of_unit[index] = claim_of_unit[parent]
+    relations = [
+        ClaimRelation(
+            id=f"r{number}",
+            kind="elaborates",
+            claims=[
+                claim_of_unit[ordered_first(groups, e.first)],
+                claim_of_unit[ordered_first(groups, e.second)],
+            ],
+            note=e.note,
+            score=round(e.score, 3),
+        )
+        for number, e in enumerate(
+            find_elaborations(units, vectors, groups, canonical, pairs) if units else [], start=1
+        )
+    ]
 
-    conflicts = _numeric_conflicts(units, vectors, claim_of_unit, actor_of) + _stance_conflicts(
-        analyzed, units, claim_of_unit, actor_of, canonical
+    clock.lap("relations")
+    conflicts = (
+        _numeric_conflicts(units, vectors, claim_of_unit, actor_of, pairs)
+        + _factual_conflicts(units, vectors, claim_of_unit, actor_of, canonical)
+        + _stance_conflicts(analyzed, located, claim_of_unit, actor_of, canonical)
+        + _accusation_conflicts(units, claim_of_unit, actor_of, canonical)
     )
     for number, conflict in enumerate(conflicts, start=1):
         conflict.id = f"x{number}"
@@ -174,17 +251,21 @@ def build_dossier(analyzed: Sequence[AnalyzedArticle], story: str | None = None)
         if claim.id in contested:
             claim.status = "contested"
 
-    return Dossier(
+    clock.lap("conflicts")
+    dossier = Dossier(
         story=story or story_id(analyzed),
         articles=articles,
         actors=actors,
         attributions=_attributions(analyzed, actor_of),
         claims=claims,
         conflicts=conflicts,
-        hedges=_hedges(analyzed, units, claim_of_unit),
+        relations=relations,
+        hedges=_hedges(analyzed, located, claim_of_unit),
         sources_cited=_sources(analyzed),
         timeline=_timeline(analyzed, units, claim_of_unit),
     )
+    clock.lap("rest")
+    return dossier
 
 
 def _numeric_conflicts(
@@ -192,10 +273,12 @@ def _numeric_conflicts(
     vectors: np.ndarray,
     claim_of_unit: dict[int, str],
     actor_of: dict[str, str],
+    pairs: set[tuple[int, int]],
 ) -> list[Conflict]:
     # One conflict per (unit noun, pair of claims), with one side per distinct value.
     merged: dict[tuple[str, frozenset[str]], dict[str, ConflictSide]] = {}
-    for found in find_numeric_conflicts(units, vectors):
+    group_of = {i: claim for i, claim in claim_of_unit.items()}
+    for found in find_numeric_conflicts(units, vectors, group_of, pairs):
         first, second = found.first, found.second
         key = (
             found.first_quantity.unit or "",
@@ -224,6 +307,65 @@ def _numeric_conflicts(
     return conflicts
 
 
+def _actor_id(name: str, actor_of: dict[str, str], canonical: dict[str, str]) -> str | None:
+    return actor_of.get(name) or actor_of.get(canonical.get(name, ""))
+
+
+def _factual_conflicts(
+    units: list[ClaimUnit],
+    vectors: np.ndarray,
+    claim_of_unit: dict[int, str],
+    actor_of: dict[str, str],
+    canonical: dict[str, str],
+) -> list[Conflict]:
+    conflicts = []
+    for found in find_factual_conflicts(units, vectors, canonical):
+        sides = []
+        for fact_side in found.sides:
+            side = ConflictSide(text=side_text(found.slot, fact_side))
+            for holder in fact_side.holders:
+                actor = _actor_id(holder, actor_of, canonical)
+                if actor:
+                    _add(side.holders, actor)
+            for index in fact_side.units:
+                _add(side.articles, units[index].article)
+                if index in claim_of_unit:
+                    _add(side.claims, claim_of_unit[index])
+            sides.append(side)
+        conflicts.append(Conflict(id="", kind="factual", about=found.about, sides=sides))
+    return conflicts
+
+
+def _accusation_conflicts(
+    units: list[ClaimUnit],
+    claim_of_unit: dict[int, str],
+    actor_of: dict[str, str],
+    canonical: dict[str, str],
+) -> list[Conflict]:
+    conflicts = []
+    for found in find_accusation_conflicts(units):
+        accusation = units[found.accusation]
+        accuser = ConflictSide(text=f"accuses: {accusation.text}", articles=[accusation.article])
+        if accusation.speaker:
+            actor = _actor_id(accusation.speaker, actor_of, canonical)
+            if actor:
+                accuser.holders.append(actor)
+        if found.accusation in claim_of_unit:
+            accuser.claims.append(claim_of_unit[found.accusation])
+        denier = ConflictSide(
+            text=f"denies: {units[found.denials[0]].text}", articles=[accusation.article]
+        )
+        for index in found.denials:
+            actor = _actor_id(units[index].speaker or "", actor_of, canonical)
+            if actor:
+                _add(denier.holders, actor)
+            if index in claim_of_unit:
+                _add(denier.claims, claim_of_unit[index])
+        about = f"accusation against {', '.join(found.accused)}"
+        conflicts.append(Conflict(id="", kind="stance", about=about, sides=[accuser, denier]))
+    return conflicts
+
+
 def _add(items: list[str], item: str) -> None:
     if item not in items:
         items.append(item)
@@ -231,7 +373,7 @@ def _add(items: list[str], item: str) -> None:
 
 def _stance_conflicts(
     analyzed: Sequence[AnalyzedArticle],
-    units: list[ClaimUnit],
+    located: _UnitIndex,
     claim_of_unit: dict[int, str],
     actor_of: dict[str, str],
     canonical: dict[str, str],
@@ -245,8 +387,14 @@ def _stance_conflicts(
     for found in find_stance_conflicts(positions, vectors):
         sides = []
         for label, group in (("supports", found.supporting), ("disputes", found.opposing)):
-            own = [p for p in group if p.antecedent is None] or group
-            side = ConflictSide(text=f"{label}: {own[0].proposition}")
+            own = [p for p in group if p.antecedent is None]
+            # a terse denial reads in its own words ("denied the accusations")
+            words = (
+                own[0].proposition
+                if own
+                else f"{group[0].attribution.cue.text} {group[0].attribution.content.text}"
+            )
+            side = ConflictSide(text=f"{label}: {words}")
             for position in group:
                 attribution = position.attribution
                 _add(side.articles, attribution.doc)
@@ -255,13 +403,11 @@ def _stance_conflicts(
                 )
                 if holder:
                     _add(side.holders, holder)
-                index = _unit_at(
-                    units, attribution.doc, attribution.content.start, attribution.content.end
+                index = located.at(
+                    attribution.doc, attribution.content.start, attribution.content.end
                 )
                 if index is None:
-                    index = _unit_at(
-                        units, attribution.doc, attribution.cue.start, attribution.cue.end
-                    )
+                    index = located.at(attribution.doc, attribution.cue.start, attribution.cue.end)
                 if index is not None:
                     _add(side.claims, claim_of_unit[index])
             sides.append(side)
@@ -292,25 +438,48 @@ def _attributions(
     return out
 
 
-def _unit_at(units: list[ClaimUnit], article: str, start: int, end: int) -> int | None:
-    """The claim unit of `article` that overlaps [start, end) the most."""
-    best, best_overlap = None, 0
-    for index, unit in enumerate(units):
-        if unit.article != article:
-            continue
-        overlap = min(end, unit.end) - max(start, unit.start)
-        if overlap > best_overlap:
-            best, best_overlap = index, overlap
-    return best
+class _UnitIndex:
+    """Claim units by article, to find the one under a span without scanning them all."""
+
+    def __init__(self, units: list[ClaimUnit]) -> None:
+        self.units = units
+        self.by_article: dict[str, list[int]] = defaultdict(list)
+        for index, unit in enumerate(units):
+            if not unit.nested:
+                self.by_article[unit.article].append(index)
+
+    def at(self, article: str, start: int, end: int) -> int | None:
+        """The (non-nested) claim unit of `article` that overlaps [start, end) the most."""
+        best, best_overlap = None, 0
+        for index in self.by_article.get(article, []):
+            unit = self.units[index]
+            overlap = min(end, unit.end) - max(start, unit.start)
+            if overlap > best_overlap:
+                best, best_overlap = index, overlap
+        return best
+
+
+class _Clock:
+    """Seconds per stage, written into `timings` when one is given."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def _hedges(
-    analyzed: Sequence[AnalyzedArticle], units: list[ClaimUnit], claim_of_unit: dict[int, str]
+    analyzed: Sequence[AnalyzedArticle], located: _UnitIndex, claim_of_unit: dict[int, str]
 ) -> list[DossierHedge]:
     out = []
     for item in analyzed:
         for hedge in item.hedges:
-            index = _unit_at(units, item.article.id, hedge.start, hedge.end)
+            index = located.at(item.article.id, hedge.start, hedge.end)
             out.append(
                 DossierHedge(
                     article=item.article.id,
@@ -368,7 +537,9 @@ def _timeline(
             words = entity.text.lower()
             if not any(w in words for w in _WEEKDAYS + _MONTHS):
                 continue
-            claim = claim_of_unit[index]
+            claim = claim_of_unit.get(index)
+            if claim is None:
+                continue
             entry = entries.setdefault(
                 (entity.text, claim),
                 TimelineEntry(date=entity.text, text=unit.text, articles=[], claims=[claim]),

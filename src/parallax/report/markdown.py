@@ -65,6 +65,19 @@ def to_markdown(dossier: Dossier) -> str:
                 )
         out.append("")
 
+    if dossier.relations:
+        out += ["## Related claims", ""]
+        claims = {c.id: c for c in dossier.claims}
+        for relation in dossier.relations:
+            out.append(
+                f"- **{' ↔ '.join(relation.claims)}** ({relation.kind}: {md_escape(relation.note)})"
+            )
+            for claim_id in relation.claims:
+                claim = claims[claim_id]
+                where = ", ".join(view.labels.get(m.article, m.article) for m in claim.mentions)
+                out.append(f"  - {claim_id}: {md_escape(claim.text)} ({md_escape(where)})")
+        out.append("")
+
     if dossier.attributions:
         out += ["## Who said what", ""]
         for a in dossier.attributions:

@@ -29,6 +29,8 @@ class DossierView:
     actor_names: dict[str, str] = field(default_factory=dict)
     claims_by_status: dict[str, list[Claim]] = field(default_factory=dict)
     single_by_article: dict[str, list[Claim]] = field(default_factory=dict)
+    # claim id -> {article id: [related claim ids carried by that article]}
+    related: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, dossier: Dossier) -> DossierView:
@@ -43,6 +45,16 @@ class DossierView:
                 single[claim.mentions[0].article].append(claim)
         view.claims_by_status = {s: grouped.get(s, []) for s in STATUS_ORDER}
         view.single_by_article = dict(single)
+        articles_of = {c.id: [m.article for m in c.mentions] for c in dossier.claims}
+        for relation in dossier.relations:
+            for claim in relation.claims:
+                for other in relation.claims:
+                    if other == claim:
+                        continue
+                    for article in articles_of.get(other, []):
+                        cell = view.related.setdefault(claim, {}).setdefault(article, [])
+                        if other not in cell:
+                            cell.append(other)
         return view
 
     def actor(self, actor_id: str | None) -> str | None:
