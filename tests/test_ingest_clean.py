@@ -157,3 +157,17 @@ def test_aeb_plain_text_cleaning_floor() -> None:
     result = evaluate(AEB, "text")
     assert result.documents == 181
     assert result.f1 >= 0.87  # 0.665 for the uncleaned full text; 0.894 measured
+
+
+def test_caption_credit_with_photographer_and_agency_is_dropped_and_headline_kept():
+    text = (
+        "Twelve dead in depot blaze; operator failed 2023 safety inspection\n\n"
+        "Smoke rises over the depot on Wednesday - Lena Marsh/Meridian Wire\n\n"
+        "Twelve people died in a fire at the depot on Tuesday night, the health office said.\n\n"
+        "The company that runs the depot failed a state safety inspection in 2023.\n"
+    )
+    boilerplate, _ = find_boilerplate(text)
+    reasons = {b.text: b.reason for b in boilerplate}
+    assert reasons == {
+        "Smoke rises over the depot on Wednesday - Lena Marsh/Meridian Wire": "caption"
+    }

@@ -82,9 +82,9 @@ _DATE_ONLY = re.compile(
     re.IGNORECASE,
 )
 # A caption credit, looked for in a line's last 100 characters: a caption ending
-# " - Firstname Lastname", "(Photo: Agency)", "/Getty Images", or a "Photo: ..." line.
+# " - Firstname Lastname[/Agency Name]", "(Photo: Agency)", "/Getty Images", or "Photo: ...".
 _CAPTION_CREDIT = re.compile(
-    r"\s[-–—|]\s[A-Z][\w'.-]+(?:\s[A-Z][\w'.-]+){1,3}(?:/[A-Z]\w+)?$|"
+    r"\s[-–—|]\s[A-Z][\w'.-]+(?:\s[A-Z][\w'.-]+){1,3}(?:/[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*){0,2})?$|"
     r"(?i:\((?:photo|image|picture|credit|foto|video)s?\b[^)]{0,80}\)$)|"
     r"(?i:(?:/|\bphoto:?\s|\bphoto by\s|\bcredit:?\s|\bimage:?\s)[^.]{0,60}(?:getty images|"
     r"reuters|afp|ap photo|ap|shutterstock|epa|alamy|istock|pa)\)?$)"
