@@ -4,21 +4,25 @@ The corpora are made from real texts: the ECB+ articles in ../shared/data/ecbplu
 present (else short texts generated here) are run once through the real feature extraction
 (embedder + spaCy NER). Each synthetic story then takes one real article as its template and
 each of its articles is a variant of it: the embedding moved by noise and by a story-specific
-offset, most key entities and content words swapped for story-specific ones, numbers and dates
-redrawn, and a publication time inside the story's few days. Stories start at an even rate (`--per-day`
-articles a day), as in a feed, so the number of active stories stays bounded.
+offset, part of the template's key entities and content words kept (`TEMPLATE_SHARE`) and
+story-specific ones added, numbers and dates redrawn, and a publication time inside the
+story's first three days. Stories start at an even rate (`--per-day` articles a day), as in a
+feed. Stories made from one template are "one topic, different events" (the hard case).
 
-Embedding is not timed (the task allows 100k articles "once embedded"); what is timed is
-`StoryClusterer.add_many` over the features. Each size runs in a fresh process so its peak RSS
-(resource.getrusage) is its own; the RSS after building the corpus is shown beside it.
+Embedding is not timed (the issue allows 100k articles "once embedded"); what is timed is
+`StoryClusterer.add_many` over the features, wall clock and CPU time of the process. Each size
+runs in a fresh process so its peak RSS (VmHWM) is its own. Numerical libraries are limited
+to 2 threads. Growth is reported as seconds per 1,000 articles and as the ratio of time
+ratio to size ratio against the smallest size (1.0 is linear).
 
-    .venv/bin/python benchmarks/cluster_scale.py [--sizes 10000 30000 100000]
+    .venv/bin/python benchmarks/cluster_scale.py [--sizes 10000 30000 100000] [--quiet-hours 168]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -27,6 +31,9 @@ from pathlib import Path
 
 import numpy as np
 
+# Share of its template's entities and words each synthetic article keeps: stories made from
+# one template are "one topic, different events", the hard case, so they share some of both.
+TEMPLATE_SHARE = 0.3
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ecbplus-dev"
 
 
@@ -83,16 +90,20 @@ def synthetic_corpus(base, size: int, per_day: int, seed: int = 1):
         opened = start + timedelta(days=len(features) / per_day)
         # The day the event happened, as the articles state it.
         event_day = opened - timedelta(days=int(rng.integers(0, 365)))
-        own_names = {f"person:synthetic{story}": 3.0, f"place:town{story % 5000}": 2.0}
+        own_names = {
+            f"person:synthetic{story}": 3.0,
+            f"org:agency{story}": 2.0,
+            f"place:town{story % 5000}": 2.0,
+        }
         for _ in range(members):
             if len(features) >= size:
                 break
             noise = rng.normal(0, 0.02, template.vector.shape[0]).astype(np.float32)
             vector = template.vector + offset + noise
-            kept = {k: w for k, w in template.entities.items() if rng.random() < 0.4}
+            kept = {k: w for k, w in template.entities.items() if rng.random() < TEMPLATE_SHARE}
             # Words: part of the template's, plus words only this story uses.
-            words = {k: w for k, w in template.terms.items() if rng.random() < 0.4}
-            words.update({f"w{story}x{j}": 2.0 for j in range(8)})
+            words = {k: w for k, w in template.terms.items() if rng.random() < TEMPLATE_SHARE}
+            words.update({f"w{story}x{j}": 2.0 for j in range(12)})
             numbers = frozenset({f"num:{int(rng.integers(10, 500))}", f"num:{1000 + story % 977}"})
             features.append(
                 ArticleFeatures(
@@ -133,9 +144,10 @@ def run_one(base, size: int, per_day: int, quiet_hours: float | None, queue) -> 
     if quiet_hours is not None:
         settings = settings.model_copy(update={"quiet_hours": quiet_hours})
     clusterer = StoryClusterer(settings)
-    began = time.perf_counter()
+    began, cpu_began = time.perf_counter(), time.process_time()
     clusterer.add_many(features)
     seconds = time.perf_counter() - began
+    cpu_seconds = time.process_time() - cpu_began
     predicted = {f.id: clusterer.story_of(f.id) or "" for f in features}
     gold = {f.id: str(t) for f, t in zip(features, truth, strict=True)}
     score = bcubed(gold, predicted)
@@ -143,6 +155,7 @@ def run_one(base, size: int, per_day: int, quiet_hours: float | None, queue) -> 
         {
             "size": size,
             "seconds": seconds,
+            "cpu_seconds": cpu_seconds,
             "corpus_rss_mb": corpus_mb,
             "peak_rss_mb": _peak_mb(),
             "stories": len(clusterer.stories()),
@@ -154,17 +167,20 @@ def run_one(base, size: int, per_day: int, quiet_hours: float | None, queue) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
-    parser.add_argument("--base", type=int, default=150, help="real texts to take features of")
+    parser.add_argument("--base", type=int, default=400, help="real texts to take features of")
     parser.add_argument("--per-day", type=int, default=3000, help="articles a day in the feed")
     parser.add_argument(
-        "--quiet-hours", type=float, default=None, help="quiet window (default: the setting's)"
+        "--quiet-hours", type=float, default=168.0, help="quiet window in hours (a feed: 7 days)"
     )
     args = parser.parse_args(argv)
+    # The issue's budget is 2 cores: BLAS and OpenMP pools may use no more (children inherit).
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "2"
 
     began = time.perf_counter()
     base, origin = base_features(args.base)
     print(f"base: {origin}, features in {time.perf_counter() - began:.1f}s", file=sys.stderr)
-    print(f"feed: {args.per_day} articles a day, quiet window {args.quiet_hours or 'default'} h")
+    print(f"feed: {args.per_day} articles a day, quiet window {args.quiet_hours:g} h")
     context = multiprocessing.get_context("spawn")
     rows = []
     for size in args.sizes:
@@ -175,11 +191,18 @@ def main(argv: list[str] | None = None) -> int:
         process.start()
         rows.append(queue.get())
         process.join()
-    print("| articles | seconds | s per 1k | peak RSS MB | RSS of corpus MB | stories | B3 F1 |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| articles | seconds | CPU seconds | s per 1k | growth | peak RSS MB | RSS of corpus MB"
+        " | stories | synthetic B3 F1 |"
+    )
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    first = rows[0]
     for row in rows:
+        # (time ratio) / (size ratio) against the smallest size: 1.0 means linear growth.
+        growth = (row["seconds"] / first["seconds"]) / (row["size"] / first["size"])
         print(
-            f"| {row['size']} | {row['seconds']:.1f} | {1000 * row['seconds'] / row['size']:.2f}"
+            f"| {row['size']} | {row['seconds']:.1f} | {row['cpu_seconds']:.1f}"
+            f" | {1000 * row['seconds'] / row['size']:.2f} | {growth:.2f}"
             f" | {row['peak_rss_mb']:.0f} | {row['corpus_rss_mb']:.0f} | {row['stories']}"
             f" | {row['f1']:.3f} |"
         )

@@ -16,6 +16,7 @@ from parallax.cluster.stories import (
     arrival_order,
     cluster_articles,
     cluster_features,
+    hashed_profiles,
 )
 
 DAY0 = datetime(2024, 3, 22, tzinfo=UTC)
@@ -181,3 +182,75 @@ def test_examples_are_one_story_and_cli_prints_one_line_each():
 
 def test_cluster_articles_of_nothing_is_nothing():
     assert cluster_articles([]) == []
+
+
+def test_hashed_profiles_are_unit_vectors_and_stable():
+    item = ArticleFeatures(
+        id="x",
+        vector=_unit(1),
+        entities={"person:lohan": 3.0, "place:malibu": 1.0},
+        terms={"rehab": 4.0, "court": 1.0, "judge": 2.0},
+        numbers=frozenset({"num:90"}),
+        dates=frozenset(),
+    )
+    first, again = hashed_profiles(item), hashed_profiles(item)
+    for block in ("entities", "terms", "numbers"):
+        index, values = first[block]
+        assert np.all(np.diff(index) > 0)  # sorted, one entry per bucket
+        assert abs(float(values @ values) - 1.0) < 1e-5
+        assert np.array_equal(index, again[block][0])
+        assert np.array_equal(values, again[block][1])
+    assert first["dates"][0].size == 0
+
+
+def test_active_stories_stay_bounded_in_a_long_feed():
+    # 60 events, one new event every 12 hours, each told by 4 articles within 3 hours.
+    settings = ClusterSettings(quiet_hours=48, quiet_grace_arrivals=0)
+    features = []
+    for n in range(60):
+        features += _event(f"e{n}", n + 1, 4, DAY0 + timedelta(hours=12 * n))
+    clusterer = StoryClusterer(settings)
+    clusterer.add_many(features)
+    assert len(clusterer.stories()) == 60
+    # Only the stories of the last ~48 hours are still candidates.
+    assert 3 <= len(clusterer.active_stories()) <= 6
+    assert _partition(clusterer, features) == {
+        frozenset(f"e{n}-{i}" for i in range(4)) for n in range(60)
+    }
+
+
+def test_state_round_trip_keeps_quiet_stories_reachable_for_undated_articles():
+    settings = ClusterSettings(quiet_hours=48, quiet_grace_arrivals=0)
+    clusterer = StoryClusterer(settings)
+    clusterer.add_many(_event("a", 1, 3, DAY0) + _event("b", 2, 3, DAY0 + timedelta(days=10)))
+    assert clusterer.story_of("a-0") not in clusterer.active_stories()
+    resumed = StoryClusterer.from_state(json.loads(json.dumps(clusterer.state_to_dict())))
+    undated = [
+        ArticleFeatures(
+            id="a-undated",
+            vector=_unit(78, _unit(1)),
+            entities={"person:a": 3.0, "place:moscow": 1.0},
+            numbers=frozenset({"num:7"}),
+        )
+    ]
+    clusterer.add_many(undated)
+    resumed.add_many(undated)
+    assert resumed.story_of("a-undated") == clusterer.story_of("a-undated") == "s1"
+    assert [s.model_dump() for s in resumed.stories()] == [
+        s.model_dump() for s in clusterer.stories()
+    ]
+
+
+def test_a_late_batch_finds_the_stories_of_its_own_time():
+    # The feed reaches day 200, then a batch from day 0 arrives: its articles are old by the
+    # clock, yet they form their own story, and none joins the recent story of its topic.
+    recent = _event("a", 1, 3, DAY0 + timedelta(days=200))
+    late = _event("a", 1, 4, DAY0)
+    late = [ArticleFeatures(**{**vars(item), "id": f"late-{i}"}) for i, item in enumerate(late)]
+    clusterer = StoryClusterer(ClusterSettings(quiet_hours=48))
+    clusterer.add_many(recent)
+    clusterer.add_many(late)
+    assert _partition(clusterer, recent + late) == {
+        frozenset(item.id for item in recent),
+        frozenset(item.id for item in late),
+    }

@@ -24,6 +24,8 @@ from spacy.tokens import Doc, DocBin
 
 import parallax.nlp.attribution as attribution
 from parallax.evaluate.polnear import (
+    _intersection,
+    _length,
     default_root,
     from_attributions,
     load_split,
@@ -103,6 +105,10 @@ def main() -> None:
     parser.add_argument("--c", type=float, default=0.3, help="inverse regularisation strength")
     parser.add_argument("--no-dense", action="store_true", help="leave out the token vectors")
     parser.add_argument("--parse-only", action="store_true", help="fill the cache and stop")
+    parser.add_argument(
+        "--content-only", action="store_true", help="keep the shipped cue detector, refit content"
+    )
+    parser.add_argument("--content-c", type=float, default=0.3, help="C of the content chooser")
     args = parser.parse_args()
 
     data = load_split(default_root(), "train", args.limit)
@@ -110,6 +116,10 @@ def main() -> None:
     if args.parse_only:
         return
     split = int(len(docs) * 0.85)
+    if args.content_only:
+        payload = json.loads(CUE_MODEL_PATH.read_text(encoding="utf-8"))
+        fit_and_tune_content(payload, data, docs, split, args.content_c)
+        return
     x_fit, y_fit, x_hold, y_hold, d_fit, d_hold = [], [], [], [], [], []
     for i, (item, doc) in enumerate(zip(data, docs, strict=True)):
         feats, labels, dense = examples(doc, cue_heads(doc, [g.cue for g in item.gold]))
@@ -156,7 +166,13 @@ def main() -> None:
         f"{len(weights)} cue weights, held-out cue-head F1 {best[0]:.3f} at threshold {best[1]}"
         f" (p={1 / (1 + math.exp(-best[1])):.2f})"
     )
-    payload["content"] = fit_content_chooser(data[:split], docs[:split], args.c)
+    fit_and_tune_content(payload, data, docs, split, args.content_c)
+
+
+def fit_and_tune_content(payload: dict, data, docs, split: int, c: float) -> None:
+    """Fit the content chooser on the first `split` texts, pick its refusal threshold by
+    content F1 on the rest, and write the weights file."""
+    payload["content"] = fit_content_chooser(data[:split], docs[:split], c)
     _write(payload)
     best_f1, best_threshold = 0.0, 0.0
     for step in range(-20, 21, 2):
@@ -188,12 +204,27 @@ def _write(payload: dict) -> None:
     attribution._cue_dense.cache_clear()
     attribution._cue_weights.cache_clear()
     attribution._content_weights.cache_clear()
+    attribution._accept_weights.cache_clear()
+
+
+def _share(doc: Doc, start: int, end: int, gold: list) -> float:
+    """Best overlap share (shared characters over the longer span) of a token range with
+    any gold content it matches at the metric's threshold; 0 when it matches none."""
+    span = ((doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),)
+    best = 0.0
+    for g in gold:
+        if overlaps(g, span):
+            shared = _intersection(g, span)
+            best = max(best, shared / max(_length(g), _length(span)))
+    return best
 
 
 def fit_content_chooser(data, docs, c: float) -> dict:
-    """Logistic regression over content candidates: does this span match the gold content?"""
+    """Two logistic regressions over content candidates: a ranker (is this the candidate
+    closest to the gold content?) and an acceptor (does it match the gold content at the
+    metric's overlap?)."""
     _, cue_threshold = attribution._cue_weights()
-    feats, labels = [], []
+    feats, closest, matches = [], [], []
     for item, doc in zip(data, docs, strict=True):
         quotes = find_quotes(doc.text)
         dense = attribution.dense_cue_scores(doc)
@@ -201,29 +232,46 @@ def fit_content_chooser(data, docs, c: float) -> dict:
         for g in item.gold:
             for head in cue_heads(doc, [g.cue]):
                 gold_by_head.setdefault(head, []).append(g.content)
+        sentences = attribution.sentence_info(doc)
+        quoted = attribution.inside_quotes(doc, quotes)
         for tok in doc:
             if tok.pos_ not in VERB_PATH_POS:
                 continue
             gold = gold_by_head.get(tok.i)
-            in_quote = any(s < tok.idx < e for s, e in quotes)
-            if gold is None and cue_score(tok, in_quote, float(dense[tok.i])) < cue_threshold:
+            value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
+            if gold is None and value < cue_threshold:
                 continue
-            for kind, start, end in content_candidates(doc, tok):
-                span = ((doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),)
-                label = int(gold is not None and any(overlaps(g, span) for g in gold))
-                feats.append(dict.fromkeys(candidate_features(doc, tok, kind, start, end), 1))
-                labels.append(label)
+            cands = content_candidates(doc, tok)
+            shares = [_share(doc, start, end, gold or []) for _, start, end in cands]
+            top = max(shares, default=0.0)
+            for (kind, start, end), share in zip(cands, shares, strict=True):
+                feats.append(
+                    dict.fromkeys(candidate_features(doc, tok, kind, start, end, value), 1)
+                )
+                matches.append(int(share > 0.0))
+                closest.append(int(share > 0.0 and share >= top - 1e-9))
     vec = DictVectorizer()
+    matrix = vec.fit_transform(feats)
+    names = vec.get_feature_names_out()
+    print(f"content chooser: {len(feats)} candidates, {sum(matches)} match, {sum(closest)} best")
+    return {
+        "weights": _fit_weights(matrix, closest, names, c),
+        "accept_weights": _fit_weights(matrix, matches, names, c),
+        "threshold": 0.0,
+    }
+
+
+def _fit_weights(matrix, labels: list[int], names, c: float) -> dict[str, float]:
+    """Non-zero weights of a logistic regression, the intercept folded into "bias"."""
     model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(vec.fit_transform(feats), labels)
+    model.fit(matrix, labels)
     weights = {
         name: round(float(w), 4)
-        for name, w in zip(vec.get_feature_names_out(), model.coef_[0], strict=True)
+        for name, w in zip(names, model.coef_[0], strict=True)
         if abs(w) >= 5e-3
     }
     weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 4)
-    print(f"content chooser: {len(labels)} candidates, {sum(labels)} positive")
-    return {"weights": weights, "threshold": 0.0}
+    return weights
 
 
 if __name__ == "__main__":

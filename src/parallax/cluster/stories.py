@@ -5,23 +5,27 @@ places (two rehab stays of one actress, two offers to one ball player), so a sto
 than a topic: the clusterer weighs these signals for an article against a candidate story —
 
 - the cosine of the article's title+lead embedding with the story's centroid;
-- the overlap of key entities (people, places, organisations), weighted by their rarity;
-- the overlap of content words over the whole text, weighted by their rarity;
-- the overlap of stated numbers ("$160 million") and of calendar dates or years;
+- the cosine of key entities (people, places, organisations), weighted by their rarity;
+- the cosine of content words over the whole text, weighted by their rarity;
+- the cosine of stated numbers ("$160 million") and of calendar dates or years, by rarity;
 - the distance in time between the article and the story's time span, when both are known.
 
-Each article joins the best candidate whose score reaches `join_threshold`, or starts a story;
-a story that has just grown is merged with its most alike active story when the two score at
-least `merge_threshold` (so two halves of one story started apart can still meet). Near-copies
-(syndicated wire text, found by MinHash bands) always join the story of the copy seen first,
-so a group of copies is clustered as one unit.
+Each article joins the best candidate whose score reaches `join_threshold`, or starts a story.
+After it joined, the story is compared with the best other candidate of that article, and the
+two are merged when their story-to-story score reaches `merge_threshold` (so two halves of one
+story started apart can still meet). Near-copies (syndicated wire text, found by MinHash bands)
+always join the story of the copy seen first, so a group of copies is clustered as one unit.
 
-Cost stays near-linear: only *active* stories are candidates (a story with dated articles goes
-quiet once `quiet_hours` have passed on the stream clock without a new one; any story goes
-quiet after `quiet_arrivals` articles without one joining it), found through a matrix of active
-centroids (top `candidates` by cosine) and an inverted index over rare key entities. An article
-without a time may still reach a quiet story through a shared rare entity, since nothing shows
-that it came after the quiet period.
+Cost per article is bounded and vectorised. A story's word, entity, number and date profiles
+are hashed vectors (signed feature hashing, `PROFILE_DIMS`), kept as rows of dense matrices
+for *active* stories only, so scoring the candidates is a few matrix products with no loop
+over stories or keys. Candidates are the top `candidates` active centroids by cosine plus the
+stories posted under the article's rarest entities (inverted index, capped). A story with
+dated articles goes quiet once `quiet_hours` have passed on the stream clock without a new
+one; any story goes quiet after `quiet_arrivals` arrivals without one (two heaps, no scan).
+A quiet story leaves the matrices and keeps its profiles as sparse arrays; an article without
+a time may still reach it through a shared rare entity, since nothing shows that it came
+after the quiet period.
 
 The state is plain data: `state_to_dict()` gives JSON-ready dicts and `from_state()` rebuilds
 a clusterer that continues exactly where the first one stopped.
@@ -31,17 +35,26 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 from pydantic import BaseModel
+from threadpoolctl import threadpool_limits
 
 from parallax.cluster.features import ArticleFeatures, article_features
 from parallax.model import Article, Story
 
-STATE_VERSION = 1
+STATE_VERSION = 2
+
+# Hashed profile width per signal; signed hashing keeps chance collisions zero-mean.
+PROFILE_DIMS = {"entities": 4096, "terms": 8192, "numbers": 1024, "dates": 1024}
+BLOCKS = tuple(PROFILE_DIMS)
+_EMPTY_INDEX = np.zeros(0, dtype=np.int64)
+_EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 
 
 class ClusterSettings(BaseModel):
@@ -50,8 +63,6 @@ class ClusterSettings(BaseModel):
     Tuned on ECB+ dev topics 1-9 only (see docs/quality.md); topics 10-20 stayed held out.
     """
 
-    # Weights and join threshold were fitted by logistic regression on simulated arrivals
-    # (ECB+ topics 1-9, four arrival orders), scaled so that the embedding weighs 1.
     join_threshold: float = 1.13
     merge_threshold: float = 2.2
     weight_embedding: float = 1.0
@@ -67,17 +78,83 @@ class ClusterSettings(BaseModel):
     quiet_hours: float = 2160.0
     # ... and stops taking any article after this many arrivals without a new member.
     quiet_arrivals: int = 20_000
+    # A story old by the clock stays a candidate until this many arrivals after its last
+    # member (articles of a late batch find the stories their kin started moments before).
+    quiet_grace_arrivals: int = 20
     # Candidates per article: top centroids by cosine, plus stories sharing a rare entity.
     candidates: int = 12
-    merge_candidates: int = 4
     entity_candidates: int = 12
     entity_probe: int = 4
+    # A merge is checked only when the article's runner-up story scored at least this.
+    merge_probe: float = 1.0
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
-    # Entries kept per story profile (the tail is pruned).
-    story_entities: int = 64
-    story_terms: int = 128
-    story_numbers: int = 64
+    # Key entities kept per story (for the inverted index and `key_entities`).
+    story_entities: int = 32
+
+
+_OFFSETS = dict(zip(BLOCKS, np.cumsum([0, *PROFILE_DIMS.values()])[:-1].tolist(), strict=True))
+_BOUNDS = np.cumsum([0, *PROFILE_DIMS.values()])
+_WIDTH = int(_BOUNDS[-1])
+
+
+@lru_cache(maxsize=1 << 20)
+def _signed_slot(block: str, key: str) -> int:
+    """1 + the key's bucket in the concatenated blocks, negated for half of the keys (the
+    sign of signed hashing); stable across runs and machines."""
+    code = zlib.crc32(key.encode("utf-8"))
+    slot = _OFFSETS[block] + code % PROFILE_DIMS[block] + 1
+    return -slot if (code >> 31) & 1 else slot
+
+
+def _bucket(block: str, key: str) -> int:
+    """A key's bucket inside its block."""
+    return abs(_signed_slot(block, key)) - 1 - _OFFSETS[block]
+
+
+def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """An article's keys hashed into the concatenated blocks: (sorted slots, values), each
+    block's part a unit vector."""
+    slots = [_signed_slot("entities", key) for key in features.entities]
+    slots += [_signed_slot("terms", key) for key in features.terms]
+    slots += [_signed_slot("numbers", key) for key in features.numbers]
+    slots += [_signed_slot("dates", key) for key in features.dates]
+    if not slots:
+        return _EMPTY_INDEX, _EMPTY_VALUES
+    weights = np.ones(len(slots))
+    counted = len(features.entities) + len(features.terms)
+    weights[:counted] = [*features.entities.values(), *features.terms.values()]
+    weights[:counted] = np.sqrt(np.maximum(weights[:counted], 0.0))
+    signed = np.asarray(slots, dtype=np.int64)
+    keep = weights > 0
+    signed, weights = signed[keep], weights[keep]
+    index, inverse = np.unique(np.abs(signed) - 1, return_inverse=True)
+    summed = np.bincount(inverse, weights=np.where(signed > 0, weights, -weights))
+    block_of = _block_of(index)
+    norms = np.sqrt(np.bincount(block_of, weights=summed * summed, minlength=len(BLOCKS)))
+    norms[norms == 0] = 1.0
+    return index, (summed / norms[block_of]).astype(np.float32)
+
+
+def _block_of(index: np.ndarray) -> np.ndarray:
+    """Which block (0..3) each slot of the concatenated blocks belongs to."""
+    return np.searchsorted(_BOUNDS, index, side="right") - 1
+
+
+def hashed_profiles(features: ArticleFeatures) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """An article's entity, word, number and date profiles as sparse unit vectors: per block,
+    (sorted bucket indices, values) of its keys hashed into `PROFILE_DIMS[block]` buckets.
+
+    Entity and word weights are square-rooted first (a name repeated twenty times is not
+    twenty times the evidence); numbers and dates weigh 1 each. A block with no keys gets
+    empty arrays.
+    """
+    index, values = _hashed(features)
+    cuts = np.searchsorted(index, _BOUNDS)
+    return {
+        block: (index[cuts[i] : cuts[i + 1]] - _OFFSETS[block], values[cuts[i] : cuts[i + 1]])
+        for i, block in enumerate(BLOCKS)
+    }
 
 
 @dataclass
@@ -86,15 +163,14 @@ class _Story:
     vector_sum: np.ndarray
     size: int = 0
     entities: dict[str, float] = field(default_factory=dict)
-    terms: dict[str, float] = field(default_factory=dict)
-    numbers: dict[str, int] = field(default_factory=dict)
-    dates: dict[str, int] = field(default_factory=dict)
     first: datetime | None = None
     last: datetime | None = None
     last_arrival: int = 0
     articles: list[str] = field(default_factory=list)
-    entity_norm: float = 1.0
-    term_norm: float = 1.0
+    # Idf-weighted profile norms as of the last change, one per block.
+    norms: np.ndarray = field(default_factory=lambda: np.ones(len(BLOCKS), dtype=np.float64))
+    # Profiles of a quiet story as (slots, values); None while it has a matrix row.
+    sparse: tuple[np.ndarray, np.ndarray] | None = None
     unit: np.ndarray | None = None
 
     def centroid(self) -> np.ndarray:
@@ -107,30 +183,25 @@ class _Story:
 
 @dataclass
 class _Arrival:
-    """An article with its sparse profiles damped and normalised once.
+    """An article with its hashed profiles and idf² queries, computed once.
 
-    `entity_query` and `term_query` hold weight × idf² / |article| per key, so the cosine with
-    a story profile is one dictionary look-up per key (idf as counted when it arrived).
+    `index`/`values` are the article's slots in the concatenated blocks (each block a unit
+    vector); `queries` is a (slots × blocks) matrix holding value × idf² / |value × idf| in
+    the column of the slot's block, so the rarity-weighted cosines with every candidate row
+    are one gather and one matrix product.
     """
 
     features: ArticleFeatures
-    entities: dict[str, float]
-    terms: dict[str, float]
-    entity_query: dict[str, float] = field(default_factory=dict)
-    term_query: dict[str, float] = field(default_factory=dict)
+    index: np.ndarray
+    values: np.ndarray
+    queries: np.ndarray
 
 
-def _unit(weights: dict[str, float]) -> dict[str, float]:
-    # Square roots damp a name repeated twenty times; unit length makes articles comparable.
-    damped = {key: math.sqrt(weight) for key, weight in weights.items() if weight > 0}
-    norm = math.sqrt(sum(v * v for v in damped.values())) or 1.0
-    return {key: v / norm for key, v in damped.items()}
-
-
-def _add_profile(profile: dict[str, float], vector: dict[str, float], limit: int) -> list[str]:
-    """Add a vector into a story profile in place, pruning to `limit`; returns new keys."""
-    new = [key for key in vector if key not in profile]
-    for key, weight in vector.items():
+def _add_entities(profile: dict[str, float], weights: dict[str, float], limit: int) -> list[str]:
+    """Add entity weights into a story's key entities in place, keeping the `limit` heaviest;
+    returns the keys that are new to the story."""
+    new = [key for key in weights if key not in profile]
+    for key, weight in weights.items():
         profile[key] = profile.get(key, 0.0) + weight
     if len(profile) > limit:
         kept = sorted(profile.items(), key=lambda item: -item[1])[:limit]
@@ -139,33 +210,8 @@ def _add_profile(profile: dict[str, float], vector: dict[str, float], limit: int
     return new
 
 
-def _prune_counts(counts: dict[str, int], limit: int) -> None:
-    """Keep the `limit` most stated keys (numbers, dates) of a story, in place."""
-    if len(counts) > 2 * limit:
-        kept = sorted(counts.items(), key=lambda item: -item[1])[:limit]
-        counts.clear()
-        counts.update(kept)
-
-
-def _span_gap(
-    first_a: datetime | None,
-    last_a: datetime | None,
-    first_b: datetime | None,
-    last_b: datetime | None,
-) -> float | None:
-    """Seconds between two time spans (0 when they overlap); None when either is unknown."""
-    if first_a is None or last_a is None or first_b is None or last_b is None:
-        return None
-    return max(0.0, (first_b - last_a).total_seconds(), (first_a - last_b).total_seconds())
-
-
-def _shared_share(a: dict[str, int], a_size: int, b: dict[str, int], b_size: int) -> float:
-    """Share of stated keys (numbers, dates) that two stories both state, per member."""
-    if not a or not b:
-        return 0.0
-    shared = sum(min(a[k] / a_size, b[k] / b_size) for k in a.keys() & b.keys())
-    total = min(sum(a.values()) / a_size, sum(b.values()) / b_size)
-    return min(1.0, shared / total) if total else 0.0
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else math.nan
 
 
 class StoryClusterer:
@@ -177,24 +223,32 @@ class StoryClusterer:
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
+        self._weights = np.array(
+            [getattr(self.settings, f"weight_{block}") for block in BLOCKS], dtype=np.float64
+        )
         self._stories: dict[str, _Story] = {}
         self._article_story: dict[str, str] = {}
         self._merged_into: dict[str, str] = {}
-        self._df: dict[str, int] = {}
-        self._log_df: dict[str, float] = {}
+        # Document frequency per hashed bucket, and its log, per block.
+        self._df = np.zeros(_WIDTH, dtype=np.int64)
+        self._log_df = np.zeros(_WIDTH, dtype=np.float64)
         self._docs = 0
-        self._log_docs = 0.0
         self._arrivals = 0
         self._next_id = 0
         self._clock: datetime | None = None
         self._bands: dict[str, str] = {}
         self._postings: dict[str, list[str]] = {}
-        # Active stories: one centroid row each in `_matrix`; `_rows[i]` names row i's story.
-        self._matrix = np.zeros((0, 0), dtype=np.float32)
+        # Active stories: row i of every matrix belongs to story `_rows[i]`.
         self._rows: list[str] = []
         self._row_of: dict[str, int] = {}
+        self._dim = 0
+        self._centroids = np.zeros((0, 0), dtype=np.float32)
+        self._profiles = np.zeros((0, _WIDTH), dtype=np.float32)
+        self._norms = np.ones((0, len(BLOCKS)), dtype=np.float64)
+        self._spans = np.zeros((0, 2), dtype=np.float64)
         self._time_heap: list[tuple[float, str]] = []
         self._arrival_heap: list[tuple[int, str]] = []
+        self._grace_heap: list[tuple[int, str]] = []
 
     # --- public -------------------------------------------------------------------------
 
@@ -202,9 +256,12 @@ class StoryClusterer:
         """Add articles in arrival order; returns the story id of each, in the order given.
 
         Ids are read after the last article, so a story merged away on the way is not named.
+        BLAS runs on one thread meanwhile: the products here are small, and a multi-threaded
+        BLAS on a busy machine spends more time waiting for its threads than computing.
         """
-        for i in arrival_order(features):
-            self.add(features[i])
+        with threadpool_limits(limits=1, user_api="blas"):
+            for i in arrival_order(features):
+                self.add(features[i])
         return [self._article_story[f.id] for f in features]
 
     def add(self, features: ArticleFeatures) -> str:
@@ -222,15 +279,24 @@ class StoryClusterer:
             self._clock = features.published
         self._retire_quiet()
         arrival = self._arrival(features)
-        story = self._duplicate_of(features) or self._best_story(arrival)
+        runner_up: _Story | None = None
+        story = self._duplicate_of(features)
+        if story is None:
+            story, runner_up = self._best_two(arrival)
         if story is None:
             story = self._new_story(len(features.vector))
         self._join(story, arrival)
-        return self._merge_similar(story).id
+        if runner_up is not None and runner_up.id in self._stories:
+            story = self._merge_if_alike(story, runner_up)
+        return story.id
 
     def stories(self) -> list[Story]:
         """Every story so far (active or quiet), in order of creation."""
         return [Story(id=s.id, articles=list(s.articles)) for s in self._stories.values()]
+
+    def active_stories(self) -> list[str]:
+        """Ids of the stories not yet quiet (the candidates a dated article is scored against)."""
+        return list(self._rows)
 
     def story_of(self, article_id: str) -> str | None:
         """The story an article is in now, or None for an article never added."""
@@ -240,10 +306,20 @@ class StoryClusterer:
         """Story ids that were merged away -> the id of the story that holds them now."""
         return {gone: self._resolve(gone) for gone in self._merged_into}
 
+    def key_entities(self, story_id: str, limit: int = 8) -> list[str]:
+        """A story's heaviest key entities ("person:lohan", "place:malibu"), heaviest first."""
+        story = self._stories[self._resolve(story_id)]
+        return [key for key, _ in sorted(story.entities.items(), key=lambda kv: -kv[1])[:limit]]
+
+    def time_span(self, story_id: str) -> tuple[datetime | None, datetime | None]:
+        """The first and last publication time of a story's dated articles (None if none)."""
+        story = self._stories[self._resolve(story_id)]
+        return story.first, story.last
+
     def score(self, features: ArticleFeatures, story_id: str) -> float:
         """How well an article fits a story (the number compared with `join_threshold`)."""
         arrival = self._arrival(features)
-        return self._score(arrival, self._stories[self._resolve(story_id)])
+        return float(self._scores(arrival, [self._stories[self._resolve(story_id)]])[0])
 
     # --- state ----------------------------------------------------------------------------
 
@@ -256,7 +332,7 @@ class StoryClusterer:
             "arrivals": self._arrivals,
             "next_id": self._next_id,
             "clock": self._clock.isoformat() if self._clock else None,
-            "df": dict(self._df),
+            "df": _sparse_counts(self._df),
             "bands": dict(self._bands),
             "merged_into": dict(self._merged_into),
             "active": list(self._rows),
@@ -266,9 +342,11 @@ class StoryClusterer:
                     "size": s.size,
                     "vector_sum": [float(x) for x in s.vector_sum],
                     "entities": dict(s.entities),
-                    "terms": dict(s.terms),
-                    "numbers": dict(s.numbers),
-                    "dates": dict(s.dates),
+                    "profile": [
+                        [int(i) for i in self._profiles_of(s)[0]],
+                        [float(v) for v in self._profiles_of(s)[1]],
+                    ],
+                    "norms": [float(x) for x in s.norms],
                     "first": s.first.isoformat() if s.first else None,
                     "last": s.last.isoformat() if s.last else None,
                     "last_arrival": s.last_arrival,
@@ -282,18 +360,23 @@ class StoryClusterer:
     def from_state(cls, state: dict) -> StoryClusterer:
         """A clusterer that continues from `state_to_dict()` output.
 
-        Raises ValueError for a state of another version.
+        Raises ValueError for a state of another version (version 1, from before hashed
+        profiles, cannot be continued: cluster into a new file).
         """
         if state.get("version") != STATE_VERSION:
-            raise ValueError(f"story clusterer state version {state.get('version')!r} unknown")
+            raise ValueError(
+                f"story clusterer state version {state.get('version')!r} unknown "
+                f"(this parallax reads version {STATE_VERSION}; cluster into a new file)"
+            )
         clusterer = cls(ClusterSettings(**state["settings"]))
         clusterer._docs = state["docs"]
         clusterer._arrivals = state["arrivals"]
         clusterer._next_id = state["next_id"]
         clusterer._clock = datetime.fromisoformat(state["clock"]) if state["clock"] else None
-        clusterer._df = dict(state["df"])
-        clusterer._log_df = {key: math.log(count + 1) for key, count in clusterer._df.items()}
-        clusterer._log_docs = math.log(clusterer._docs + 1)
+        counts = state["df"]
+        index = np.asarray([int(k) for k in counts], dtype=np.int64)
+        clusterer._df[index] = [int(v) for v in counts.values()]
+        clusterer._log_df = np.log1p(clusterer._df)
         clusterer._bands = dict(state["bands"])
         clusterer._merged_into = dict(state["merged_into"])
         for item in state["stories"]:
@@ -302,20 +385,21 @@ class StoryClusterer:
                 vector_sum=np.asarray(item["vector_sum"], dtype=np.float32),
                 size=item["size"],
                 entities=dict(item["entities"]),
-                terms=dict(item["terms"]),
-                numbers=dict(item["numbers"]),
-                dates=dict(item["dates"]),
                 first=datetime.fromisoformat(item["first"]) if item["first"] else None,
                 last=datetime.fromisoformat(item["last"]) if item["last"] else None,
                 last_arrival=item["last_arrival"],
                 articles=list(item["articles"]),
+                norms=np.asarray(item["norms"], dtype=np.float64),
+                sparse=(
+                    np.asarray(item["profile"][0], dtype=np.int64),
+                    np.asarray(item["profile"][1], dtype=np.float32),
+                ),
             )
             clusterer._stories[story.id] = story
             for article_id in story.articles:
                 clusterer._article_story[article_id] = story.id
             for key in story.entities:
                 clusterer._postings.setdefault(key, []).append(story.id)
-            clusterer._refresh_norms(story)
         for story_id in state["active"]:
             clusterer._activate(clusterer._stories[story_id])
         return clusterer
@@ -328,112 +412,135 @@ class StoryClusterer:
             story_id = self._merged_into[story_id]
         return story_id
 
-    def _idf(self, key: str) -> float:
-        # log(docs+1) - log(df+1) + 1, with the logs of counts kept rather than recomputed.
-        return self._log_docs - self._log_df.get(key, 0.0) + 1.0
-
-    def _norm(self, profile: dict[str, float]) -> float:
-        return math.sqrt(sum((w * self._idf(k)) ** 2 for k, w in profile.items())) or 1.0
-
-    def _refresh_norms(self, story: _Story) -> None:
-        # Norms use the rarity of words at this moment; they are refreshed when a story grows.
-        story.entity_norm = self._norm(story.entities)
-        story.term_norm = self._norm(story.terms)
-
-    def _cosine(
-        self, small: dict[str, float], large: dict[str, float], norm_small: float, norm_large: float
-    ) -> float:
-        """Rarity-weighted cosine of two sparse profiles (iterating over the smaller)."""
-        if not small or not large:
-            return 0.0
-        dot = sum(w * large.get(k, 0.0) * self._idf(k) ** 2 for k, w in small.items())
-        return dot / (norm_small * norm_large)
+    def _idf(self, index: np.ndarray | None = None) -> np.ndarray:
+        """log(docs+1) - log(df+1) + 1 for the given slots (all slots when None)."""
+        log_df = self._log_df if index is None else self._log_df[index]
+        return math.log(self._docs + 1) - log_df + 1.0
 
     def _arrival(self, features: ArticleFeatures) -> _Arrival:
-        entities, terms = _unit(features.entities), _unit(features.terms)
-        return _Arrival(features, entities, terms, self._query(entities), self._query(terms))
+        index, values = _hashed(features)
+        block_of = _block_of(index)
+        idf = self._idf(index)
+        weighted = values * idf
+        norms = np.sqrt(np.bincount(block_of, weights=weighted * weighted, minlength=len(BLOCKS)))
+        norms[norms == 0] = 1.0
+        queries = np.zeros((len(index), len(BLOCKS)), dtype=np.float32)
+        queries[np.arange(len(index)), block_of] = weighted * idf / norms[block_of]
+        return _Arrival(features, index, values, queries)
 
-    def _query(self, vector: dict[str, float]) -> dict[str, float]:
-        norm = self._norm(vector)
-        return {key: weight * self._idf(key) ** 2 / norm for key, weight in vector.items()}
+    def _profiles_of(self, story: _Story) -> tuple[np.ndarray, np.ndarray]:
+        """A story's profile as sparse (slots, values), wherever it is kept now."""
+        if story.sparse is not None:
+            return story.sparse
+        dense = self._profiles[self._row_of[story.id]]
+        index = np.flatnonzero(dense)
+        return index, dense[index]
 
-    def _score(self, arrival: _Arrival, story: _Story) -> float:
+    def _scores(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
+        """The join score of an article against each of the stories (vectorised over stories
+        with a matrix row; quiet ones are scored from their sparse profiles)."""
+        rows = np.asarray([self._row_of.get(s.id, -1) for s in stories], dtype=np.int64)
+        scores = np.zeros(len(stories), dtype=np.float64)
+        active = np.flatnonzero(rows >= 0)
+        if active.size:
+            scores[active] = self._active_scores(arrival, rows[active])
+        for i in np.flatnonzero(rows < 0):
+            # Rare: only articles without a time reach quiet stories.
+            scores[i] = self._quiet_score(arrival, stories[int(i)])
+        return scores
+
+    def _active_scores(self, arrival: _Arrival, rows: np.ndarray) -> np.ndarray:
+        settings = self.settings
+        features = arrival.features
+        scores = settings.weight_embedding * (self._centroids[rows] @ features.vector)
+        scores = scores.astype(np.float64)
+        if arrival.index.size:
+            dots = self._profiles[rows[:, None], arrival.index[None, :]] @ arrival.queries
+            scores += (dots / self._norms[rows]) @ self._weights
+        if features.published is not None:
+            moment = features.published.timestamp()
+            spans = self._spans[rows]
+            gap = np.maximum(0.0, np.maximum(spans[:, 0] - moment, moment - spans[:, 1]))
+            gap = np.nan_to_num(gap, nan=0.0)
+            scores -= settings.time_penalty * np.minimum(
+                1.0, gap / 86400 / settings.time_scale_days
+            )
+        return scores
+
+    def _quiet_score(self, arrival: _Arrival, story: _Story) -> float:
         settings = self.settings
         features = arrival.features
         score = settings.weight_embedding * float(story.centroid() @ features.vector)
-        if settings.weight_entities and story.entities:
-            profile = story.entities
-            dot = sum(q * profile.get(k, 0.0) for k, q in arrival.entity_query.items())
-            score += settings.weight_entities * dot / story.entity_norm
-        if settings.weight_terms and story.terms:
-            profile = story.terms
-            dot = sum(q * profile.get(k, 0.0) for k, q in arrival.term_query.items())
-            score += settings.weight_terms * dot / story.term_norm
-        if features.numbers:
-            score += settings.weight_numbers * self._overlap(
-                features.numbers, story.numbers, story.size
+        held, values = self._profiles_of(story)
+        if arrival.index.size and held.size:
+            _, at_story, at_query = np.intersect1d(
+                held, arrival.index, assume_unique=True, return_indices=True
             )
-        if features.dates:
-            score += settings.weight_dates * self._overlap(features.dates, story.dates, story.size)
+            dots = values[at_story] @ arrival.queries[at_query]
+            score += float((dots / story.norms) @ self._weights)
         gap = _span_gap(features.published, features.published, story.first, story.last)
         if gap is not None:
             score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
         return score
 
     def _pair_score(self, a: _Story, b: _Story) -> float:
-        """How alike two stories are, on the scale of an article's join score."""
+        """How alike two active stories are, on the scale of an article's join score."""
         settings = self.settings
+        row_a, row_b = self._row_of[a.id], self._row_of[b.id]
         score = settings.weight_embedding * float(a.centroid() @ b.centroid())
-        if settings.weight_entities:
-            score += settings.weight_entities * self._cosine(
-                a.entities, b.entities, a.entity_norm, b.entity_norm
-            )
-        if settings.weight_terms:
-            score += settings.weight_terms * self._cosine(
-                a.terms, b.terms, a.term_norm, b.term_norm
-            )
-        score += settings.weight_numbers * _shared_share(a.numbers, a.size, b.numbers, b.size)
-        score += settings.weight_dates * _shared_share(a.dates, a.size, b.dates, b.size)
+        idf = self._idf()
+        left = self._profiles[row_a] * idf
+        right = self._profiles[row_b] * idf
+        starts = _BOUNDS[:-1]
+        dots = np.add.reduceat(left * right, starts)
+        norms = np.sqrt(
+            np.add.reduceat(left * left, starts) * np.add.reduceat(right * right, starts)
+        )
+        cosines = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        score += float(cosines @ self._weights)
         gap = _span_gap(a.first, a.last, b.first, b.last)
         if gap is not None:
             score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
         return score
-
-    def _overlap(self, keys: Iterable[str], counts: dict[str, int], size: int) -> float:
-        """Rarity-weighted share of the article's keys that the story's members also state."""
-        total = 0.0
-        shared = 0.0
-        for key in keys:
-            idf = self._idf(key)
-            total += idf
-            count = counts.get(key)
-            if count:
-                shared += idf * min(1.0, 2.0 * count / size)
-        return shared / total if total else 0.0
 
     def _top_rows(self, vector: np.ndarray, k: int) -> list[_Story]:
         """The k active stories whose centroids are nearest to a vector."""
         n = len(self._rows)
         if n == 0:
             return []
-        sims = self._matrix[:n] @ vector
+        sims = self._centroids[:n] @ vector
         rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k]
         return [self._stories[self._rows[int(row)]] for row in rows]
 
     def _is_open_to(self, story: _Story, features: ArticleFeatures) -> bool:
-        """Whether a story still takes this article: dated articles respect the quiet window."""
-        if story.id in self._row_of:
-            return True
+        """Whether a story still takes this article.
+
+        No story takes anything after `quiet_arrivals` arrivals without a new member. A dated
+        article joins a dated story only when its time lies within `quiet_hours` of the
+        story's time span (so an old article fed late, as in a backfill, still reaches the
+        stories of its own time, and never a story from months later); a dated article joins
+        an undated story only while that story is active. An undated article may reach any
+        story not quiet by arrivals: nothing shows that it came after the quiet period.
+        """
         if self._arrivals - story.last_arrival > self.settings.quiet_arrivals:
             return False
-        # A story quiet by the clock stays reachable for an article with no time of its own.
-        return features.published is None
+        if features.published is None:
+            return True
+        gap = _span_gap(features.published, features.published, story.first, story.last)
+        if gap is None:
+            return story.id in self._row_of
+        return gap <= self.settings.quiet_hours * 3600
 
     def _candidates(self, features: ArticleFeatures) -> list[_Story]:
         settings = self.settings
-        found = {s.id: s for s in self._top_rows(features.vector, settings.candidates)}
+        found = {
+            s.id: s
+            for s in self._top_rows(features.vector, settings.candidates)
+            if features.published is None or self._is_open_to(s, features)
+        }
         # Rarest entities first: they point at few stories, and at the right ones.
-        rare = sorted(features.entities, key=lambda key: self._df.get(key, 0))
+        df = self._df
+        rare = sorted(features.entities, key=lambda key: df[_bucket("entities", key)])
         for key in rare[: settings.entity_probe]:
             for posted in reversed(self._postings.get(key, [])[-settings.entity_candidates :]):
                 story_id = self._resolve(posted)
@@ -443,14 +550,21 @@ class StoryClusterer:
                         found[story_id] = story
         return list(found.values())
 
-    def _best_story(self, arrival: _Arrival) -> _Story | None:
-        best: _Story | None = None
-        best_score = self.settings.join_threshold
-        for story in self._candidates(arrival.features):
-            score = self._score(arrival, story)
-            if score >= best_score:
-                best, best_score = story, score
-        return best
+    def _best_two(self, arrival: _Arrival) -> tuple[_Story | None, _Story | None]:
+        """The best candidate story reaching `join_threshold` (None when none does), and the
+        best other candidate (the one a merge is checked against)."""
+        candidates = self._candidates(arrival.features)
+        if not candidates:
+            return None, None
+        scores = self._scores(arrival, candidates)
+        order = np.argsort(-scores, kind="stable")
+        best = candidates[int(order[0])]
+        runner_up = None
+        if len(order) > 1 and scores[order[1]] >= self.settings.merge_probe:
+            runner_up = candidates[int(order[1])]
+        if scores[order[0]] < self.settings.join_threshold:
+            return None, None
+        return best, runner_up
 
     def _duplicate_of(self, features: ArticleFeatures) -> _Story | None:
         """The open story holding a near-copy of this article (enough shared MinHash bands)."""
@@ -471,39 +585,69 @@ class StoryClusterer:
     def _new_story(self, dim: int) -> _Story:
         self._next_id += 1
         story = _Story(id=f"s{self._next_id}", vector_sum=np.zeros(dim, dtype=np.float32))
+        story.sparse = (_EMPTY_INDEX, _EMPTY_VALUES)
         self._stories[story.id] = story
         return story
 
+    def _grow(self, dim: int) -> None:
+        """Make room for one more active row (capacity doubles)."""
+        if self._dim != dim:
+            self._dim = dim
+            self._centroids = np.zeros((0, dim), dtype=np.float32)
+        capacity = len(self._centroids)
+        if len(self._rows) < capacity:
+            return
+        size = max(64, capacity * 2)
+        used = len(self._rows)
+
+        def grown(matrix: np.ndarray, fill: float = 0.0) -> np.ndarray:
+            bigger = np.full((size, *matrix.shape[1:]), fill, dtype=matrix.dtype)
+            bigger[:used] = matrix[:used]
+            return bigger
+
+        self._centroids = grown(self._centroids)
+        self._profiles = grown(self._profiles)
+        self._norms = grown(self._norms, 1.0)
+        self._spans = grown(self._spans, math.nan)
+
     def _activate(self, story: _Story) -> None:
-        """Put a story into the candidate matrix (or refresh its row) and its quiet clocks."""
+        """Give a story a matrix row (or refresh it) and push its quiet clocks."""
         row = self._row_of.get(story.id)
         if row is None:
-            dim = len(story.vector_sum)
-            if self._matrix.shape[1] != dim:
-                self._matrix = np.zeros((16, dim), dtype=np.float32)
-            if len(self._rows) >= self._matrix.shape[0]:
-                grown = np.zeros((self._matrix.shape[0] * 2, dim), dtype=np.float32)
-                grown[: len(self._rows)] = self._matrix[: len(self._rows)]
-                self._matrix = grown
+            self._grow(len(story.vector_sum))
             row = len(self._rows)
             self._row_of[story.id] = row
             self._rows.append(story.id)
-        self._matrix[row] = story.centroid()
+            index, values = story.sparse if story.sparse is not None else (_EMPTY_INDEX, [])
+            self._profiles[row] = 0.0
+            self._profiles[row, index] = values
+            story.sparse = None
+        self._centroids[row] = story.centroid()
+        self._norms[row] = story.norms
+        self._spans[row] = (_timestamp(story.first), _timestamp(story.last))
         heapq.heappush(self._arrival_heap, (story.last_arrival, story.id))
         if story.last is not None:
             heapq.heappush(self._time_heap, (story.last.timestamp(), story.id))
 
-    def _retire(self, story_id: str) -> None:
-        """Take a story out of the candidate matrix (it stays in `stories()`)."""
+    def _retire(self, story_id: str, keep_profiles: bool = True) -> None:
+        """Take a story out of the matrices; its profiles are kept as sparse arrays."""
         row = self._row_of.pop(story_id, None)
         if row is None:
             return
+        story = self._stories[story_id]
+        if keep_profiles:
+            dense = self._profiles[row]
+            index = np.flatnonzero(dense)
+            story.sparse = (index, dense[index].copy())
         last = len(self._rows) - 1
         if row != last:
             moved = self._rows[last]
             self._rows[row] = moved
-            self._matrix[row] = self._matrix[last]
             self._row_of[moved] = row
+            self._centroids[row] = self._centroids[last]
+            self._profiles[row] = self._profiles[last]
+            self._norms[row] = self._norms[last]
+            self._spans[row] = self._spans[last]
         self._rows.pop()
 
     def _retire_quiet(self) -> None:
@@ -518,82 +662,89 @@ class StoryClusterer:
         if self._clock is None:
             return
         horizon = self._clock.timestamp() - self.settings.quiet_hours * 3600
+        grace = self.settings.quiet_grace_arrivals
+        while self._grace_heap and self._grace_heap[0][0] <= self._arrivals:
+            due, story_id = heapq.heappop(self._grace_heap)
+            story = self._stories.get(story_id)
+            # Retired unless it took an article since (its clocks were pushed again then).
+            if (
+                story is not None
+                and story.last_arrival + grace == due
+                and story.last is not None
+                and story.last.timestamp() < horizon
+            ):
+                self._retire(story_id)
         while self._time_heap and self._time_heap[0][0] < horizon:
             stamp, story_id = heapq.heappop(self._time_heap)
             story = self._stories.get(story_id)
-            if story is not None and story.last is not None and story.last.timestamp() == stamp:
+            if story is None or story.last is None or story.last.timestamp() != stamp:
+                continue
+            if story.last_arrival + grace > self._arrivals:
+                # Old by the clock but fed just now (a late batch): keep it a while for its kin.
+                heapq.heappush(self._grace_heap, (story.last_arrival + grace, story_id))
+            else:
                 self._retire(story_id)
+
+    def _refresh_norms(self, story: _Story) -> None:
+        """Idf-weighted norms of a story's profiles, with the rarity of words at this moment."""
+        dense = self._profiles[self._row_of[story.id]]
+        index = np.flatnonzero(dense)
+        weighted = dense[index] * self._idf(index)
+        norms = np.sqrt(
+            np.bincount(_block_of(index), weights=weighted * weighted, minlength=len(BLOCKS))
+        )
+        norms[norms == 0] = 1.0
+        story.norms = norms
 
     def _join(self, story: _Story, arrival: _Arrival) -> None:
         features = arrival.features
-        settings = self.settings
-        self._count(features)
+        self._count(arrival)
         story.size += 1
         story.vector_sum = story.vector_sum + features.vector
         story.unit = None
-        for key in _add_profile(story.entities, arrival.entities, settings.story_entities):
-            self._postings.setdefault(key, []).append(story.id)
-        if settings.weight_terms:
-            _add_profile(story.terms, arrival.terms, settings.story_terms)
-        for key in features.numbers:
-            story.numbers[key] = story.numbers.get(key, 0) + 1
-        for key in features.dates:
-            story.dates[key] = story.dates.get(key, 0) + 1
-        _prune_counts(story.numbers, settings.story_numbers)
-        _prune_counts(story.dates, settings.story_numbers)
-        self._refresh_norms(story)
         if features.published is not None:
             story.first = min(story.first or features.published, features.published)
             story.last = max(story.last or features.published, features.published)
         story.last_arrival = self._arrivals
+        self._activate(story)
+        row = self._row_of[story.id]
+        self._profiles[row, arrival.index] += arrival.values
+        self._refresh_norms(story)
+        self._norms[row] = story.norms
+        for key in _add_entities(story.entities, features.entities, self.settings.story_entities):
+            self._postings.setdefault(key, []).append(story.id)
         story.articles.append(features.id)
         self._article_story[features.id] = story.id
         for band in features.bands:
             self._bands.setdefault(band, story.id)
-        self._activate(story)
 
-    def _count(self, features: ArticleFeatures) -> None:
-        """Count an article's words, entities, numbers and dates into the rarity table."""
+    def _count(self, arrival: _Arrival) -> None:
+        """Count an article's hashed keys into the rarity table (document frequency)."""
         self._docs += 1
-        self._log_docs = math.log(self._docs + 1)
-        for key in {*features.entities, *features.terms, *features.numbers, *features.dates}:
-            count = self._df.get(key, 0) + 1
-            self._df[key] = count
-            self._log_df[key] = math.log(count + 1)
+        index = arrival.index
+        self._df[index] += 1
+        self._log_df[index] = np.log1p(self._df[index])
 
-    def _merge_similar(self, story: _Story) -> _Story:
-        """Merge a story that just grew with its most alike active story, if alike enough."""
-        best: _Story | None = None
-        best_score = self.settings.merge_threshold
-        for other in self._top_rows(story.centroid(), self.settings.merge_candidates + 1):
-            if other.id == story.id:
-                continue
-            score = self._pair_score(story, other)
-            if score >= best_score:
-                best, best_score = other, score
-        if best is None:
+    def _merge_if_alike(self, story: _Story, other: _Story) -> _Story:
+        """Merge a story that just grew with another active story when alike enough."""
+        if other.id == story.id or other.id not in self._row_of or story.id not in self._row_of:
             return story
-        keep, gone = (best, story) if best.size > story.size else (story, best)
+        if self._pair_score(story, other) < self.settings.merge_threshold:
+            return story
+        keep, gone = (other, story) if other.size > story.size else (story, other)
         self._absorb(keep, gone)
         return keep
 
     def _absorb(self, keep: _Story, gone: _Story) -> None:
         """Move every member of `gone` into `keep`; `gone` lives on as an alias."""
-        settings = self.settings
-        self._retire(gone.id)
+        keep_row, gone_row = self._row_of[keep.id], self._row_of[gone.id]
+        self._profiles[keep_row] += self._profiles[gone_row]
+        self._retire(gone.id, keep_profiles=False)
         keep.size += gone.size
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.unit = None
-        for key in _add_profile(keep.entities, gone.entities, settings.story_entities):
+        for key in _add_entities(keep.entities, gone.entities, self.settings.story_entities):
             self._postings.setdefault(key, []).append(keep.id)
-        _add_profile(keep.terms, gone.terms, settings.story_terms)
-        for key, count in gone.numbers.items():
-            keep.numbers[key] = keep.numbers.get(key, 0) + count
-        for key, count in gone.dates.items():
-            keep.dates[key] = keep.dates.get(key, 0) + count
-        _prune_counts(keep.numbers, settings.story_numbers)
-        _prune_counts(keep.dates, settings.story_numbers)
-        self._refresh_norms(keep)
         times = [t for t in (keep.first, keep.last, gone.first, gone.last) if t is not None]
         if times:
             keep.first, keep.last = min(times), max(times)
@@ -603,7 +754,26 @@ class StoryClusterer:
             self._article_story[article_id] = keep.id
         del self._stories[gone.id]
         self._merged_into[gone.id] = keep.id
+        self._refresh_norms(keep)
         self._activate(keep)
+
+
+def _span_gap(
+    first_a: datetime | None,
+    last_a: datetime | None,
+    first_b: datetime | None,
+    last_b: datetime | None,
+) -> float | None:
+    """Seconds between two time spans (0 when they overlap); None when either is unknown."""
+    if first_a is None or last_a is None or first_b is None or last_b is None:
+        return None
+    return max(0.0, (first_b - last_a).total_seconds(), (first_a - last_b).total_seconds())
+
+
+def _sparse_counts(counts: np.ndarray) -> dict[str, int]:
+    """The non-zero entries of a count array as {"bucket": count} (JSON keys are strings)."""
+    index = np.flatnonzero(counts)
+    return {str(int(i)): int(counts[i]) for i in index}
 
 
 def arrival_order(features: Sequence[ArticleFeatures]) -> list[int]:

@@ -478,6 +478,18 @@ def cue_features(
         if child.dep_ in ("dobj", "pobj", "attr"):
             feats.append(f"obj={child.lemma_.lower()}")
     feats.append(f"head_pos_dep={head.pos_}|{tok.dep_}|{tok.pos_}")
+    # Context a lemma alone misses: unseen verbs by ending, what the complement looks like.
+    feats.append(f"suffix={lemma[-3:]}|{tok.pos_}")
+    feats.append(f"lemma_in_quote={lemma}|{in_quote}")
+    feats.append(f"lemma_head_pos={lemma}|{head.pos_}|{tok.dep_}")
+    feats.append(f"grand={head.head.lemma_.lower()}|{head.dep_}")
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
+            mark = next((g.lower_ for g in child.children if g.dep_ in ("mark", "aux")), "-")
+            feats.append(f"comp={child.dep_}|{mark}")
+            feats.append(f"lemma_comp={lemma}|{child.dep_}|{mark}")
+        if child.dep_ == "xcomp":
+            feats.append(f"xcomp_lemma={child.lemma_.lower()}")
     feats.append(f"head_lemma_dep={head.lemma_.lower()}|{tok.dep_}")
     if head.dep_ == "prep":
         feats.append(f"gov={head.head.lemma_.lower()}|{head.lower_}")
@@ -555,30 +567,63 @@ CONTENT_DEPS = {
 }
 
 
+# Right-hand modifiers of a phrase that PolNeAR leaves out of a content ("the wall in December").
+LOOSE_PREPS = {"in", "on", "at", "during", "after", "before", "since", "while", "when", "amid"}
+
+
+def _core_end(doc: Doc, head: Token) -> int:
+    """End (exclusive) of a phrase's subtree without trailing time/place adjuncts and
+    non-restrictive tails (", including ...", ", who ...")."""
+    end = head.right_edge.i + 1
+    for child in sorted(head.rights, key=lambda c: c.i, reverse=True):
+        loose = (
+            (child.dep_ == "prep" and child.lower_ in LOOSE_PREPS)
+            or child.dep_ in ("npadvmod", "advmod", "advcl", "punct", "cc", "conj")
+            or (child.dep_ in ("relcl", "acl") and doc[child.left_edge.i - 1].text == ",")
+        )
+        if not loose or child.left_edge.i <= head.i:
+            break
+        end = child.left_edge.i
+    return end
+
+
 def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     """Token ranges [start, end) that could be the content of cue `tok`, each with its kind.
 
-    The rule choices (clause, object) are candidates too, so a learned chooser can fall back
-    on them; the chooser picks one or refuses all.
+    The rule choices (clause, object) are candidates too; the learned chooser ranks them all
+    and picks one or refuses all. Phrases come whole, cut before trailing adjuncts, and run on
+    to the end of the sentence, because annotators mark each of these in some contexts.
     """
     cands: list[tuple[str, int, int]] = []
+    sent = tok.sent
     clause = _clause_content(doc, tok)
     if clause is not None:
         cands.append(("rule_clause", *clause))
+        if clause[0] > tok.i:
+            cands.append(("rule_clause_toend", clause[0], sent.end))
     generic = _generic_object(doc, tok)
     if generic is not None:
         cands.append(("rule_object", *generic))
     for child in tok.children:
-        if child.dep_ in CONTENT_DEPS:
-            side = "R" if child.i > tok.i else "L"
-            cands.append((f"child_{child.dep_}_{side}", child.left_edge.i, child.right_edge.i + 1))
-            if child.dep_ == "prep":
-                for grand in child.children:
-                    if grand.dep_ in ("pobj", "pcomp"):
-                        cands.append(
-                            (f"pobj_{child.lower_}", grand.left_edge.i, grand.right_edge.i + 1)
-                        )
-    sent = tok.sent
+        if child.dep_ not in CONTENT_DEPS:
+            continue
+        side = "R" if child.i > tok.i else "L"
+        kind = f"child_{child.dep_}_{side}"
+        cands.append((kind, child.left_edge.i, child.right_edge.i + 1))
+        cands.append((f"{kind}_core", child.left_edge.i, _core_end(doc, child)))
+        if side == "R":
+            cands.append((f"{kind}_toend", child.left_edge.i, sent.end))
+        if child.dep_ == "prep":
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    prep = child.lower_
+                    cands.append((f"pobj_{prep}", grand.left_edge.i, grand.right_edge.i + 1))
+                    cands.append((f"pobj_{prep}_core", grand.left_edge.i, _core_end(doc, grand)))
+    rights = [
+        c for c in tok.children if c.i > tok.i and c.dep_ not in ("punct", "prt", "advmod", "cc")
+    ]
+    if rights:
+        cands.append(("rights_all", rights[0].left_edge.i, rights[-1].right_edge.i + 1))
     if tok.i + 1 < sent.end:
         cands.append(("sent_after", tok.i + 1, sent.end))
     if tok.head.i != tok.i and tok.head.i < tok.i:
@@ -597,51 +642,100 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     return out
 
 
-def candidate_features(doc: Doc, tok: Token, kind: str, start: int, end: int) -> list[str]:
-    """Sparse features of one content candidate of a cue."""
+def _bucket(length: int) -> str:
+    for limit, name in ((1, "1"), (3, "2-3"), (6, "4-6"), (12, "7-12"), (25, "13-25")):
+        if length <= limit:
+            return name
+    return "26+"
+
+
+def candidate_features(
+    doc: Doc, tok: Token, kind: str, start: int, end: int, cue_value: float = 0.0
+) -> list[str]:
+    """Sparse features of one content candidate of a cue: its kind and the cue, length,
+    first and last words, what stands around it, quotes, verbs and the sentence bounds."""
     lemma = tok.lemma_.lower()
-    length = end - start
-    bucket = "1" if length <= 1 else "2-3" if length <= 3 else "4-8" if length <= 8 else "9+"
+    bucket = _bucket(end - start)
     first = doc[start]
+    last = doc[end - 1]
     side = "R" if start > tok.i else "L"
+    sent = tok.sent
+    base = kind.split("_core")[0].split("_toend")[0]
+    after = doc[end] if end < len(doc) else None
+    before = doc[start - 1] if start > 0 else None
+    span = doc[start:end]
+    quotes = sum(1 for t in span if t.is_quote)
+    roots = [t for t in span if t.head.i < start or t.head.i >= end or t.head.i == t.i]
+    root = roots[0] if roots else first
+    first_word = first.lower_ if first.is_stop or first.is_punct else first.pos_
     feats = [
         "bias",
         f"kind={kind}",
+        f"base={base}",
         f"kind_pos={kind}|{tok.pos_}",
         f"kind_lemma={kind}|{lemma}",
+        f"base_lemma={base}|{lemma}",
+        f"kind_dep={kind}|{tok.dep_}",
         f"len={bucket}",
         f"kind_len={kind}|{bucket}",
-        f"first={first.lower_ if first.is_stop or first.is_punct else first.pos_}",
-        f"kind_first={kind}|{first.lower_ if first.is_stop else first.pos_}",
+        f"lemma_len={lemma}|{bucket}",
+        f"first={first_word}",
+        f"kind_first={kind}|{first_word}",
+        f"lemma_first={lemma}|{first_word}",
+        f"last={last.lower_ if last.is_punct or last.is_stop else last.pos_}",
+        f"after={'<end>' if after is None else after.text if after.is_punct else after.pos_}",
+        f"kind_after={kind}|{'<end>' if after is None else after.lower_ if after.is_punct or after.is_stop else after.pos_}",
+        f"before={'<start>' if before is None else before.lower_ if before.is_punct or before.is_stop else before.pos_}",
         f"side={side}|{tok.dep_}",
         f"gap={min(3, abs((start if side == 'R' else end) - tok.i))}",
-        f"quote={any(t.is_quote for t in doc[start:end])}",
-        f"ends_sent={end >= tok.sent.end - 1}",
-        f"has_verb={any(t.pos_ in ('VERB', 'AUX') for t in doc[start:end])}",
+        f"quote={min(quotes, 2)}",
+        f"kind_quote={kind}|{min(quotes, 2)}",
+        f"ends_sent={end >= sent.end - 1}",
+        f"kind_ends_sent={kind}|{end >= sent.end - 1}",
+        f"starts_sent={start <= sent.start}",
+        f"has_verb={any(t.pos_ in ('VERB', 'AUX') for t in span)}",
+        f"root={root.pos_}|{root.dep_}",
+        f"kind_root={kind}|{root.pos_}",
+        f"has_conj={any(t.dep_ == 'conj' and t.head.i == root.i for t in span)}",
+        f"has_cue_verb={any(_is_cue_verb(t) for t in span)}",
     ]
+    # How sure the cue detector is: a weak cue needs a typical content to be kept.
+    cue_bucket = max(-1, min(4, int(cue_value)))
+    feats.append(f"cue={cue_bucket}")
+    feats.append(f"base_cue={base}|{cue_bucket}")
     return feats
 
 
 @functools.cache
 def _content_weights() -> tuple[dict[str, float], float]:
-    if not CUE_MODEL_PATH.exists():
-        return {}, 0.0
-    data = json.loads(CUE_MODEL_PATH.read_text(encoding="utf-8"))
-    content = data.get("content")
+    """Weights of the content ranker and the refusal threshold (of the acceptor when the
+    file has one, else of the ranker)."""
+    content = _cue_model().get("content")
     if not content:
         return {}, 0.0
     return content["weights"], float(content["threshold"])
 
 
-def _choose_content(doc: Doc, tok: Token) -> tuple[int, int] | None:
-    """The best-scored content candidate of a cue, or None when none scores high enough."""
+@functools.cache
+def _accept_weights() -> dict[str, float]:
+    """Weights of the content acceptor: does the cue have any content among its candidates?"""
+    return (_cue_model().get("content") or {}).get("accept_weights", {})
+
+
+def _choose_content(doc: Doc, tok: Token, cue_value: float) -> tuple[int, int] | None:
+    """The content candidate the ranker puts first, or None when the acceptor scores no
+    candidate high enough (then the cue is taken for a false alarm)."""
     weights, threshold = _content_weights()
+    accept = _accept_weights()
     best: tuple[float, int, int] | None = None
+    accepted = float("-inf")
     for kind, start, end in content_candidates(doc, tok):
-        value = sum(weights.get(f, 0.0) for f in candidate_features(doc, tok, kind, start, end))
+        feats = candidate_features(doc, tok, kind, start, end, cue_value)
+        value = sum(weights.get(f, 0.0) for f in feats)
         if best is None or value > best[0]:
             best = (value, start, end)
-    if best is None or best[0] < threshold:
+        accepted = max(accepted, sum(accept.get(f, 0.0) for f in feats) if accept else value)
+    if best is None or accepted < threshold:
         return None
     return best[1], best[2]
 
@@ -702,6 +796,10 @@ def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found |
         return None
     after = _cue_after(doc, q_end)
     before = _cue_before(doc, q_start)
+    colon = None
+    if before is None:
+        # "He told his audience:" closing the previous paragraph, the quote opening this one.
+        before = colon = _colon_line_cue(doc, q_start)
     ends_open = inner.endswith((",", "?", "!", "—", "-"))
     cue = None
     if before is not None and (after is None or not ends_open):
@@ -710,7 +808,7 @@ def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found |
         cue = after
     if cue is None:
         return _continuation(doc, q_start, q_end, found)
-    if cue is before and _quote_is_fragment(doc, cue, q_start, q_end):
+    if cue is before and colon is None and _quote_is_fragment(doc, cue, q_start, q_end):
         return None  # a quoted fragment inside a paraphrase: the indirect pass makes it mixed
     speaker_tok = _speaker_of(cue)
     stance = CUE_VERBS.get(cue.lemma_.lower(), "assert")
@@ -733,6 +831,44 @@ def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found |
     )
 
 
+def _colon_line_cue(doc: Doc, start: int) -> Token | None:
+    """The reporting verb of a line that ends with a colon right before the paragraph that
+    opens at `start` ("In a speech last July, he said:")."""
+    text = _doc_text(doc)
+    line_start = text.rfind("\n", 0, start)
+    if line_start < 0 or text[line_start:start].strip():
+        return None  # `start` does not open a paragraph
+    before = text[:line_start].rstrip()
+    if not before.endswith(":"):
+        return None
+    prev_start = before.rfind("\n") + 1
+    span = doc.char_span(prev_start, len(before) - 1, alignment_mode="contract")
+    if span is None:
+        return None
+    for tok in reversed(list(span)[-12:]):
+        if _is_cue_verb(tok):
+            return tok
+    return None
+
+
+def _paragraph_after_colon(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """Character span of the paragraph after a line that ends "..., X wrote:" at cue `tok`:
+    the line must end with a colon within a few words of the cue."""
+    text = _doc_text(doc)
+    cue_end = tok.idx + len(tok.text)
+    line_end = text.find("\n", cue_end)
+    if line_end < 0:
+        return None
+    rest = text[cue_end:line_end].rstrip()
+    if not rest.endswith(":") or len(rest.split()) > 8:
+        return None
+    nxt = re.search(r"\S[^\n]*", text[line_end:])
+    if nxt is None:
+        return None
+    start, end = line_end + nxt.start(), line_end + nxt.end()
+    return start, len(text[:end].rstrip())
+
+
 def _starts_clause(text: str, q_start: int) -> bool:
     """True when a quote opens a sentence or paragraph (not a fragment inside a clause)."""
     before = text[max(0, q_start - 200) : q_start].rstrip(" \t")
@@ -748,7 +884,8 @@ def _quote_is_fragment(doc: Doc, cue: Token, q_start: int, q_end: int) -> bool:
     if content is None:
         return False
     start, end = _trim(doc, *content)
-    if end <= start:
+    if end <= start or end <= cue.i:
+        # '“A,” he said, “B.”': the clause before the cue is the first part, not a paraphrase.
         return False
     c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     outside = max(0, q_start - c_start) + max(0, c_end - q_end)
@@ -851,12 +988,13 @@ def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _F
     )
 
 
-def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> set[int] | None:
-    """Token indices the learned detector takes for cue heads (None when no model ships)."""
+def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> dict[int, float] | None:
+    """Token indices the learned detector takes for cue heads, with their scores (None when
+    no model ships)."""
     weights, threshold = _cue_weights()
     if not weights:
         return None
-    picked = set()
+    picked: dict[int, float] = {}
     dense = dense_cue_scores(doc)
     sentences = sentence_info(doc)
     quoted = inside_quotes(doc, quotes)
@@ -865,14 +1003,19 @@ def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> set[int] | None:
             continue
         value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
         if value >= threshold:
-            picked.add(tok.i)
+            picked[tok.i] = value
     return picked
 
 
 def _indirect(
-    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: set[int] | None
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: dict[int, float] | None
 ) -> _Found | None:
     learned = model_cues is not None
+    if _is_cue_verb(tok) and not _in_quote(tok.idx, quotes):
+        # "Wallnau wrote:" ending a line: the next paragraph is what was written.
+        paragraph = _paragraph_after_colon(doc, tok)
+        if paragraph is not None:
+            return _found_span(doc, tok, paragraph, quotes)
     if learned and tok.i not in model_cues:
         return None
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
@@ -887,10 +1030,8 @@ def _indirect(
         return None
     lemma = tok.lemma_.lower()
     if learned and _content_weights()[0]:
-        # A clause complement found by rule is kept; the chooser decides the other cases.
-        content = _clause_content(doc, tok)
-        if content is None:
-            content = _choose_content(doc, tok)
+        # The chooser ranks every candidate, the rule clause among them.
+        content = _choose_content(doc, tok, model_cues[tok.i])
     else:
         content = _clause_content(doc, tok)
         if content is None and (learned or lemma not in CLAUSE_ONLY):
@@ -900,9 +1041,16 @@ def _indirect(
     start, end = _trim(doc, *content)
     if end <= start:
         return None
-    c_start, c_end = _close_quotes(
-        doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes
-    )
+    span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
+    return _found_span(doc, tok, span, quotes)
+
+
+def _found_span(
+    doc: Doc, tok: Token, span: tuple[int, int], quotes: list[tuple[int, int]]
+) -> _Found:
+    """An indirect attribution of cue `tok` with the content at character span `span`."""
+    c_start, c_end = span
+    lemma = tok.lemma_.lower()
     speaker_tok = _speaker_of(tok)
     kind = _kind(c_start, c_end, quotes)
     return _Found(
@@ -944,9 +1092,11 @@ def _colon_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | 
 
 
 def _close_quotes(start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[int, int]:
-    """Widen a content span so that a quotation it opens (or closes) is taken whole."""
+    """Widen a content span so that a quotation it opens is taken to its closing mark, and
+    one it closes a few characters after its opening mark is taken from that mark."""
     for q_start, q_end in quotes:
-        if start <= q_start < end < q_end and q_end - end <= 3:
+        if start <= q_start < end < q_end:
+            # A quotation the content opens is taken to its closing mark: annotators do.
             end = q_end
         if q_start < start < q_end <= end and start - q_start <= 3:
             start = q_start
