@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from parallax.store.pgtemp import PostgresUnavailable, scratch_database_url
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,3 +51,15 @@ def data_dir() -> Path:
     if not DATA.exists():
         pytest.skip(f"evaluation data not found at {DATA} (../shared/data beside the repository)")
     return DATA
+
+
+def backend_url(kind: str, folder: Path) -> str:
+    """A fresh database of the given kind; PostgreSQL skips outside CI when unavailable."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'parallax.db'}"
+    try:
+        return scratch_database_url()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required in CI: {exc}")
+        pytest.skip(str(exc))

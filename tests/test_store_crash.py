@@ -14,23 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from conftest import backend_url
 from parallax.store import Store
-from parallax.store.pgtemp import PostgresUnavailable, scratch_database_url
 from parallax.store.schema import ArticleRow, StoryRow
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 COPIES = 8  # 24 articles: two write rounds of 16
-
-
-def backend_url(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'parallax.db'}"
-    try:
-        return scratch_database_url()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(str(exc))
 
 
 PLACES = "Amberley Birchwood Calder Dunmore Elstow Farrow Glenby Hollin"

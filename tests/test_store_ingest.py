@@ -4,36 +4,23 @@ analysed articles, full-text and filtered story search, actors across stories.""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from conftest import backend_url
 from parallax.ingest.sources import read_bytes, read_inputs
 from parallax.model import Article
 from parallax.store import Store, StoryQuery
 from parallax.store.db import migrate
 from parallax.store.ingest import ingest_articles
 from parallax.store.keys import text_hash
-from parallax.store.pgtemp import PostgresUnavailable, scratch_database_url
 from parallax.store.repo import NewArticle
 from parallax.store.schema import Base
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def backend_url(kind: str, folder: Path) -> str:
-    """A fresh database of the given kind; PostgreSQL skips outside CI when unavailable."""
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'parallax.db'}"
-    try:
-        return scratch_database_url()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(str(exc))
 
 
 def example_articles() -> list[Article]:

@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import backend_url
 from parallax.ingest.sources import read_inputs
 from parallax.model import Article
 from parallax.store import Store
 from parallax.store.ingest import ingest_articles
-from parallax.store.pgtemp import PostgresUnavailable, scratch_database_url
 from parallax.web.app import LOOPBACK_HOSTS, create_app
 from parallax.web.views import STORY_TABLES
 
@@ -26,17 +25,6 @@ HOSTILE = (
     "message found on the depot's server.\n\n"
     "An official said the investigation <b onmouseover=alert(2)>would</b> take weeks.\n"
 )
-
-
-def backend_url(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'parallax.db'}"
-    try:
-        return scratch_database_url()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is required in CI: {exc}")
-        pytest.skip(str(exc))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
