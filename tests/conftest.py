@@ -16,6 +16,17 @@ SHARED = REPO.parent / "shared"
 DATA = SHARED / "data"
 SEEDS = SHARED / "seeds"
 EXAMPLES = REPO / "examples"
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium as root in a sandbox with no network beyond the registries.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +74,17 @@ def backend_url(kind: str, folder: Path) -> str:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's chromium driven by Playwright, one instance per test session."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

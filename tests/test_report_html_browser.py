@@ -12,19 +12,8 @@ from parallax.compare.dossier import build_dossier
 from parallax.ingest.sources import read_inputs
 from parallax.report.html import to_html
 
-CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium here")
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +27,11 @@ def report(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(report):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(report[1].as_uri())
-        yield page
-        browser.close()
+def page(report, chromium):
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(report[1].as_uri())
+    yield page
+    page.close()
 
 
 def test_click_on_a_claim_row_highlights_its_sentence_in_each_article(report, page):

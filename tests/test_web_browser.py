@@ -15,23 +15,11 @@ from parallax.store import Store
 from parallax.store.ingest import ingest_articles
 from parallax.web.app import LOOPBACK_HOSTS, create_app
 
-CHROMIUM = Path("/usr/bin/chromium")
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = (
     b"Port authority denies leak <script>window.pwned = 1; alert('x')</script>\n\n"
     b'The port authority said on Monday that <img src=x onerror="window.pwned=2"> was a prank.\n'
 )
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is absent")
 
 
 def free_port() -> int:
@@ -70,26 +58,14 @@ def server(tmp_path_factory):
     store.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-def test_clicking_a_claim_highlights_its_sentences(server, browser, tmp_path):
+def test_clicking_a_claim_highlights_its_sentences(server, chromium, tmp_path):
     base, store, story, _ = server
     story_id = story.stories[0]
     dossier = store.get_story(story_id).dossier
     claim = max(
         (c for c in dossier.claims if c.status == "corroborated"), key=lambda c: len(c.mentions)
     )
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{base}/stories/{story_id}")
@@ -115,10 +91,10 @@ def test_clicking_a_claim_highlights_its_sentences(server, browser, tmp_path):
     page.close()
 
 
-def test_article_page_marks_speakers_and_cues(server, browser):
+def test_article_page_marks_speakers_and_cues(server, chromium):
     base, store, story, _ = server
     key = story.stored[0]
-    page = browser.new_page()
+    page = chromium.new_page()
     page.goto(f"{base}/articles/{key}")
     analysis = store.get_article(key).analysis
     assert page.locator("article.text span.cue").count() >= len(analysis.attributions)
@@ -127,9 +103,9 @@ def test_article_page_marks_speakers_and_cues(server, browser):
     page.close()
 
 
-def test_hostile_markup_does_not_run(server, browser):
+def test_hostile_markup_does_not_run(server, chromium):
     base, _, _, hostile = server
-    page = browser.new_page()
+    page = chromium.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     for path in (f"/articles/{hostile.stored[0]}", f"/stories/{hostile.stories[0]}", "/"):
@@ -137,9 +113,6 @@ def test_hostile_markup_does_not_run(server, browser):
         page.wait_for_load_state("load")
         assert page.evaluate("() => window.pwned === undefined")
         assert page.locator("img[src=x]").count() == 0
-    assert (
-        "<script>window.pwned" in page.goto(f"{base}/articles/{hostile.stored[0]}").text() or True
-    )
     page.goto(f"{base}/articles/{hostile.stored[0]}")
     assert "<script>window.pwned = 1" in page.inner_text("article.text")
     assert dialogs == []

@@ -31,6 +31,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from parallax.model import RelationLabel
+from parallax.nlp.numbers import parse_number
 from parallax.settings import get_settings
 
 LABELS: tuple[RelationLabel, ...] = ("agree", "disagree", "discuss", "unrelated")
@@ -233,27 +234,8 @@ STOP_WORDS = frozenset(
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*(?:'[a-z]+)?|n't")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "hundred": 100,
-    "thousand": 1000,
-    "million": 1_000_000,
-    "billion": 1_000_000_000,
-}
+# "one" and "zero" are left out: "one of the", "no one" say nothing about a count.
+_NOT_COUNTS = frozenset({"one", "zero"})
 # A sentence ends at . ! ? (optionally closed by a quote or bracket) before a space and an
 # upper-case letter, digit or quote, or at a line break.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]?\s+(?=[\"“‘'(\[]?[A-Z0-9])|\s*\n+\s*")
@@ -320,8 +302,10 @@ def numbers_in(text: str) -> set[float]:
         except ValueError:
             continue
     for word in tokens(text):
-        if word in _NUMBER_WORDS:
-            found.add(float(_NUMBER_WORDS[word]))
+        if word.isalpha() and word not in _NOT_COUNTS:
+            parsed = parse_number([word])
+            if parsed is not None and not parsed[1]:
+                found.add(parsed[0])
     return found
 
 

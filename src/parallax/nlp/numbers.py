@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from parallax.model import Quantity
+
+if TYPE_CHECKING:  # only for hints: `parse_number` must import without spaCy (relate uses it)
+    from spacy.tokens import Doc, Span, Token
 
 _UNITS = {
     "zero": 0,

@@ -13,7 +13,6 @@ import datetime as dt
 import hmac
 import threading
 from collections import OrderedDict
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode, urlsplit
@@ -29,7 +28,7 @@ from parallax.errors import InputError
 from parallax.ingest.sources import MAX_BYTES, clean_across, read_bytes
 from parallax.model import Article
 from parallax.store.ingest import Grouping, IngestReport, ingest_articles, one_story
-from parallax.store.repo import Store, StoryQuery
+from parallax.store.repo import ActorAttribution, Store, StoryQuery, StorySummary
 from parallax.web import views
 
 HERE = Path(__file__).parent
@@ -48,36 +47,10 @@ LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "[::1]", "::1"]
 # --- API shapes ----------------------------------------------------------------------------
 
 
-class StoryOut(BaseModel):
-    id: str
-    title: str | None
-    article_count: int
-    outlets: list[str]
-    first_published: dt.date | None
-    last_published: dt.date | None
-    updated_at: dt.datetime
-    stale: bool
-
-
 class ActorRef(BaseModel):
     id: int
     name: str
     type: str
-
-
-class ActorAttributionOut(BaseModel):
-    story_id: str
-    story_title: str | None
-    article_key: str
-    outlet: str | None
-    article_title: str | None
-    published: str | None
-    speaker_text: str | None
-    cue: str
-    kind: str
-    stance: str
-    content: str
-    span: tuple[int, int]
 
 
 class ActorOut(BaseModel):
@@ -86,7 +59,8 @@ class ActorOut(BaseModel):
     type: str
     stories: list[dict[str, str | None]]
     descriptors: list[dict[str, str | None]]
-    attributions: list[ActorAttributionOut]
+    # The store's dataclass serves as the response model: pydantic validates dataclasses.
+    attributions: list[ActorAttribution]
 
 
 class ArticleOut(BaseModel):
@@ -452,7 +426,7 @@ def create_app(
 
     @app.get(
         "/api/stories",
-        response_model=list[StoryOut],
+        response_model=list[StorySummary],
         tags=["stories"],
         responses={200: {"content": {"text/csv": {}}}},
     )
@@ -478,7 +452,7 @@ def create_app(
                 for s in found
             ]
             return csv_response(header, rows, "stories.csv")
-        return [StoryOut(**asdict(s)) for s in found]
+        return found
 
     @app.get(
         "/api/stories/{story_id}",
@@ -567,7 +541,7 @@ def create_app(
             type=actor.type,
             stories=[{"id": s, "title": t} for s, t in actor.stories],
             descriptors=[{"story": s, "outlet": o, "phrase": p} for s, o, p in actor.descriptors],
-            attributions=[ActorAttributionOut(**asdict(a)) for a in actor.attributions],
+            attributions=actor.attributions,
         )
 
     @app.get("/api/outlets", response_model=list[OutletOut], tags=["stories"])
