@@ -70,7 +70,7 @@ class BatchReport:
     workers: int = 0
     read: int = 0
     new: int = 0
-    already_done: int = 0
+    seen_before: int = 0
     failed_inputs: int = 0
     analysed: int = 0
     failed_articles: int = 0
@@ -202,7 +202,7 @@ def ingest(
         digest = stages.article_digest(item)
         taken = known.get(item.id)
         if taken == digest:
-            report.already_done += 1
+            report.seen_before += 1
             continue
         if taken is not None:
             report.failed_inputs += 1
