@@ -446,7 +446,10 @@ def batch(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=1, help="Worker processes (Ray: actors). [default: every core]"
+            "--workers",
+            min=1,
+            help="Worker processes (Ray: actors).",
+            show_default="every core",
         ),
     ] = None,
     engine: Annotated[
@@ -456,7 +459,8 @@ def batch(
         str | None,
         typer.Option(
             "--address",
-            help="Ray cluster to use: auto, or ray://HEAD:10001. [default: a local Ray instance]",
+            help="Ray cluster to use: auto, or ray://HEAD:10001.",
+            show_default="a local Ray instance",
         ),
     ] = None,
     format: Annotated[

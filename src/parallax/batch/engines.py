@@ -203,15 +203,19 @@ def start_ray(address: str | None, workers: int | None) -> None:
     logging.getLogger("ray.data").setLevel(logging.ERROR)
 
 
-def driver_node_ip() -> str:
-    """The address of the Ray node this driver runs on (whose disk holds the output folder)."""
+def driver_node_ip() -> str | None:
+    """The address of the Ray node this driver runs on (whose disk holds the output folder);
+    None when the driver is not on a node of the cluster (Ray Client, `ray://`)."""
     import ray
 
-    node_id = ray.get_runtime_context().get_node_id()
+    try:
+        node_id = ray.get_runtime_context().get_node_id()
+    except Exception:  # noqa: BLE001 - Ray Client has no node of its own
+        return None
     for node in ray.nodes():
         if node.get("NodeID") == node_id:
             return node["NodeManagerAddress"]
-    raise RuntimeError("this driver's node is not among the Ray cluster's nodes")
+    return None
 
 
 class RayEngine:
@@ -227,8 +231,10 @@ class RayEngine:
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False
-        # The output folder lives on the driver's node: staged work is read there.
-        self._here = {f"node:{driver_node_ip()}": 0.001}
+        # The output folder lives on the driver's node: staged work is read there. Through
+        # Ray Client the folder must be on storage the cluster's nodes share (docs/batch.md).
+        node_ip = driver_node_ip()
+        self._here = {f"node:{node_ip}": 0.001} if node_ip else None
 
     def _run(self, items: list[dict], reader, worker, constructor_kwargs=None) -> Iterator:
         import ray.data
