@@ -18,7 +18,7 @@ Runs, each in turn:
 One JSON object per run on stdout; a summary on stderr.
 
     nice .venv/bin/python benchmarks/batch.py [--limit 1000] [--workers 2] [--ray]
-                                              [--scaling-limit 300]
+        [--ray-limit N] [--scaling-limit 100] [--skip-main]
 """
 
 from __future__ import annotations
@@ -194,13 +194,19 @@ def main() -> None:
     parser.add_argument(
         "--scaling-limit", type=int, default=0, help="articles for the 1 -> 2 worker runs"
     )
-    parser.add_argument("--skip-main", action="store_true", help="only the scaling runs")
+    parser.add_argument(
+        "--ray-limit", type=int, default=0, help="articles in the Ray run (default: --limit)"
+    )
+    parser.add_argument(
+        "--skip-main", action="store_true", help="no local main run (scaling and Ray only)"
+    )
     args = parser.parse_args()
     if not (POLNEAR / "metadata.tsv").is_file():
         print(f"skipped: PolNeAR not found at {POLNEAR} (../shared/data)", file=sys.stderr)
         return
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    records = polnear_records(max(args.limit, args.scaling_limit))
+    ray_limit = args.ray_limit or args.limit
+    records = polnear_records(max(args.limit, args.scaling_limit, ray_limit))
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         folder = Path(tmp)
         main_run = None
@@ -222,14 +228,15 @@ def main() -> None:
                 ),
                 flush=True,
             )
-        if args.ray and not args.skip_main:
+        if args.ray:
+            same = main_run is not None and ray_limit == args.limit
             compare_runs(
                 "main-ray",
-                records[: args.limit],
+                records[:ray_limit],
                 args.workers,
                 "ray",
                 folder,
-                baseline=main_run["baseline"] if main_run else None,
+                baseline=main_run["baseline"] if same else None,
             )
 
 

@@ -20,11 +20,9 @@ import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from parallax.batch import stages
-
-T = TypeVar("T")
 
 
 def default_workers() -> int:
@@ -66,18 +64,20 @@ class SerialEngine:
         pass
 
 
-def _call(job: tuple[Callable, tuple]):
-    function, args = job
-    return function(*args)
-
-
 class LocalEngine:
-    """A pool of worker processes (spawned, so nothing of the driver is inherited)."""
+    """A pool of worker processes (spawned, so nothing of the driver is inherited). A worker
+    that dies (killed, out of memory) fails the run with BrokenProcessPool instead of hanging
+    it; what was finished before is kept in the state."""
 
     def __init__(self, workers: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
         self.workers = workers
-        context = multiprocessing.get_context("spawn")
-        self._pool = context.Pool(workers, initializer=stages.warm_models)
+        self._pool = ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=stages.warm_models,
+        )
 
     def analyze(self, chunks):
         jobs = ((stages.analyze_staged, (chunk, path)) for chunk, path in chunks)
@@ -88,39 +88,27 @@ class LocalEngine:
         return bounded_map(self._pool, jobs, 2 * self.workers)
 
     def close(self) -> None:
-        self._pool.close()
-        self._pool.join()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def bounded_map(pool, jobs: Iterable[tuple[Callable, tuple]], window: int) -> Iterator:
     """Results of `function(*args)` for each job, in the order they finish, with at most
-    `window` jobs submitted and not yet collected (the pool's own map would queue them all)."""
-    import queue
+    `window` jobs submitted and not yet collected (`pool.map` would submit them all at once,
+    and so hold every payload in memory)."""
+    from concurrent.futures import FIRST_COMPLETED, wait
 
-    finished: queue.SimpleQueue = queue.SimpleQueue()
-    pending = 0
     jobs = iter(jobs)
-    exhausted = False
+    running: set = set()
     while True:
-        while not exhausted and pending < window:
-            job = next(jobs, None)
-            if job is None:
-                exhausted = True
+        for function, args in jobs:
+            running.add(pool.submit(function, *args))
+            if len(running) >= window:
                 break
-            pool.apply_async(
-                _call,
-                (job,),
-                callback=lambda value: finished.put((True, value)),
-                error_callback=lambda error: finished.put((False, error)),
-            )
-            pending += 1
-        if pending == 0:
+        if not running:
             return
-        ok, value = finished.get()
-        pending -= 1
-        if not ok:
-            raise value
-        yield value
+        finished, running = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            yield future.result()
 
 
 # --- Ray ----------------------------------------------------------------------------------
