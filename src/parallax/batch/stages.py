@@ -27,9 +27,11 @@ PARSE_BATCH = 16
 
 
 def article_digest(article: Article) -> str:
-    """sha256 of everything read for an article (text, cleaning, metadata): an article is
-    done when one with the same id and digest is in the state."""
-    return hashlib.sha256(article.model_dump_json().encode("utf-8")).hexdigest()
+    """sha256 of an article's source and text as read: an article is done when one with the
+    same id and digest is in the state. Cleaning and metadata are left out on purpose: lines
+    repeated across a batch of inputs are cleaned as boilerplate, so they may change when inputs
+    are added beside it, and that must not make an analysed article look like another one."""
+    return hashlib.sha256(f"{article.source}\n{article.text}".encode()).hexdigest()
 
 
 def warm_models() -> None:
