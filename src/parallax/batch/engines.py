@@ -233,7 +233,14 @@ class RayEngine:
         dataset = (
             ray.data.from_items(items, override_num_blocks=len(items))
             .map_batches(
-                reader, batch_size=1, batch_format="pyarrow", num_cpus=0, resources=self._here
+                reader,
+                batch_size=1,
+                batch_format="pyarrow",
+                # Reads take no CPU of their own; without a cap Ray would start one worker
+                # process per waiting read. Two at a time keep the actors fed.
+                compute=ray.data.TaskPoolStrategy(size=2),
+                num_cpus=0,
+                resources=self._here,
             )
             .map_batches(
                 worker,
