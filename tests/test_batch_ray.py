@@ -10,7 +10,8 @@ from batch_corpus import read_outputs, write_corpus
 from parallax.batch.pipeline import BatchOptions, run_batch
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'parallax[ray]')")
-pytestmark = pytest.mark.slow
+# Ray Data warns about its own deprecated settings while copying its context.
+pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore::DeprecationWarning")]
 
 
 @pytest.fixture

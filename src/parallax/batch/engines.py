@@ -238,7 +238,7 @@ class RayEngine:
                 batch_format="pyarrow",
                 # Reads take no CPU of their own; without a cap Ray would start one worker
                 # process per waiting read. Two at a time keep the actors fed.
-                compute=ray.data.TaskPoolStrategy(size=2),
+                compute=ray.data.TaskPoolStrategy(size=min(2, len(items))),
                 num_cpus=0,
                 resources=self._here,
             )
