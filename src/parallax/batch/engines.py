@@ -76,7 +76,7 @@ class LocalEngine:
         self._pool = ProcessPoolExecutor(
             workers,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=stages.warm_models,
+            initializer=stages.start_worker,
         )
 
     def analyze(self, chunks):

@@ -45,6 +45,15 @@ def warm_models() -> None:
     load_embedder()
 
 
+def start_worker() -> None:
+    """Set up a worker process: numerical libraries on one thread each (there is one worker
+    per core; Ray does the same for its actors), then the models loaded."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    warm_models()
+
+
 def warm_embedder() -> None:
     """Load the sentence embedder, the one model the comparison needs."""
     from parallax.embed import load_embedder
