@@ -432,6 +432,87 @@ def eval_fnc1(
     emit(report)
 
 
+class BatchEngine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def batch(
+    inputs: Inputs,
+    out: Annotated[
+        Path, typer.Option("--out", help="Output folder (created; re-use it to resume a run).")
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Worker processes (Ray: actors).",
+            show_default="every core",
+        ),
+    ] = None,
+    engine: Annotated[
+        BatchEngine, typer.Option("--engine", help="local: worker processes; ray: Ray Data.")
+    ] = BatchEngine.local,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="Ray cluster to use: auto, or ray://HEAD:10001.",
+            show_default="a local Ray instance",
+        ),
+    ] = None,
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Format of the dossier files.")
+    ] = ReportFormat.json,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, help="Articles per unit of analysis work.")
+    ] = 32,
+    allow_private: Annotated[
+        bool,
+        typer.Option("--allow-private", help="Fetch from loopback and private addresses."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+) -> None:
+    """Run a corpus through every stage into Parquet tables and one dossier per story.
+
+    Resumable: run it again with the same --out to finish an interrupted run or to add new
+    inputs; what is done is skipped. Prints one JSON summary line. See docs/batch.md.
+    """
+    from parallax.batch.pipeline import BatchOptions, run_batch
+
+    if address is not None and engine is not BatchEngine.ray:
+        typer.echo("error: --address needs --engine ray", err=True)
+        raise typer.Exit(2)
+    if engine is BatchEngine.ray:
+        import importlib.util
+
+        if importlib.util.find_spec("ray") is None:
+            typer.echo("error: --engine ray needs Ray: pip install 'parallax[ray]'", err=True)
+            raise typer.Exit(2)
+    failures = Failures()
+    options = BatchOptions(
+        out=out,
+        workers=workers,
+        engine=engine.value,
+        address=address,
+        format=format.value,
+        chunk_size=chunk_size,
+        allow_private=allow_private or None,
+        show_progress=not quiet,
+    )
+    try:
+        report = run_batch(inputs, options, on_error=failures.report)
+    except ValueError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    from dataclasses import asdict
+
+    emit(asdict(report))
+    raise typer.Exit(1 if failures.count or report.failed_articles else 0)
+
+
 def main() -> None:
     """Console-script entry point: bad usage exits 2, a parallax error exits 1 with one line."""
     try:

@@ -23,7 +23,7 @@ def get_settings() -> Settings:
     return Settings(
         spacy_model=os.environ.get("PARALLAX_SPACY_MODEL", DEFAULT_SPACY_MODEL),
         embed_threads=int(os.environ.get("PARALLAX_EMBED_THREADS", "1")),
-        embed_batch_size=int(os.environ.get("PARALLAX_EMBED_BATCH_SIZE", "32")),
+        embed_batch_size=int(os.environ.get("PARALLAX_EMBED_BATCH_SIZE", "8")),
         database_url=os.environ.get("PARALLAX_DB", "sqlite:///parallax.db"),
         allow_private=os.environ.get("PARALLAX_ALLOW_PRIVATE", "").lower() in ("1", "true", "yes"),
         relator=os.environ.get("PARALLAX_RELATOR", "").strip(),

@@ -237,10 +237,22 @@ def standalone_text(clause: SpacySpan) -> str | None:
     return f"{antecedent.text} {rest.text}"
 
 
+_TEXT_KEY = "parallax_claims_text"
+
+
+def _text_of(doc: Doc) -> str:
+    """doc.text, built once per doc (spaCy joins every token again on each access)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def _quoted(doc: Doc, start: int) -> bool:
     """True when character `start` sits inside a quotation opened earlier in its paragraph."""
-    paragraph_start = doc.text.rfind("\n", 0, start) + 1
-    text = doc.text[paragraph_start:start]
+    whole = _text_of(doc)
+    paragraph_start = whole.rfind("\n", 0, start) + 1
+    text = whole[paragraph_start:start]
     opens = text.count("“") + text.count("«")
     closes = text.count("”") + text.count("»")
     if opens or closes:
