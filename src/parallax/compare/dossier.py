@@ -30,7 +30,7 @@ from parallax.compare.conflicts import (
     side_text,
     without_negation,
 )
-from parallax.embed import load_embedder
+from parallax.embed import DIMENSIONS, load_embedder
 from parallax.model import (
     Actor,
     AnalyzedArticle,
@@ -145,6 +145,27 @@ def _medoid(group: list[int], vectors: np.ndarray) -> int:
     return group[int(np.argmax(block.sum(axis=1)))]
 
 
+def units_needing_vectors(units: Sequence[ClaimUnit]) -> list[int]:
+    """The claim units whose embeddings the comparison reads.
+
+    Alignment, elaborations, numeric conflicts and quote extensions only ever compare units of
+    different articles, so with one article only the destination facts (compared with each
+    other inside an article) need a vector; the embedding is most of the comparison's time.
+    """
+    if len({u.article for u in units}) > 1:
+        return list(range(len(units)))
+    return [i for i, u in enumerate(units) if any(f.slot == "destination" for f in u.facts)]
+
+
+def unit_vectors(units: Sequence[ClaimUnit], texts: Sequence[str], embed) -> np.ndarray:
+    """Unit vectors of the units that need one (`units_needing_vectors`); zero rows elsewhere."""
+    vectors = np.zeros((len(units), DIMENSIONS), dtype=np.float32)
+    needed = units_needing_vectors(units)
+    if needed:
+        vectors[needed] = embed([texts[i] for i in needed])
+    return vectors
+
+
 def build_dossier(
     analyzed: Sequence[AnalyzedArticle],
     story: str | None = None,
@@ -177,11 +198,7 @@ def build_dossier(
 
     units = [u for a in analyzed for u in a.claims if not _is_headline(u, a)]
     embedder = load_embedder()
-    vectors = (
-        embedder.embed([embedding_text(u, canonical) for u in units])
-        if units
-        else np.zeros((0, 384), dtype=np.float32)
-    )
+    vectors = unit_vectors(units, [embedding_text(u, canonical) for u in units], embedder.embed)
     clock.lap("embed")
     pairs = nearest_pairs(vectors, [u.article for u in units]) if units else set()
     groups = align_claims(units, vectors, canonical=canonical, pairs=pairs) if units else []
@@ -380,7 +397,8 @@ def _stance_conflicts(
 ) -> list[Conflict]:
     attributions = [a for item in analyzed for a in item.attributions]
     positions = find_positions(attributions, canonical)
-    if not positions:
+    # Only a denial opens a stance conflict: without one, nothing needs embedding.
+    if not any(p.polarity < 0 for p in positions):
         return []
     vectors = load_embedder().embed([without_negation(p.proposition) for p in positions])
     conflicts = []
