@@ -48,3 +48,9 @@ def test_a_log_gets_a_line_now_and_then_and_the_final_count():
     progress.close()
     lines = stream.getvalue().splitlines()
     assert len(lines) == 1 and lines[0].startswith("compare   5/5 articles")
+
+
+def test_a_stage_with_nothing_left_says_so():
+    stream = io.StringIO()
+    Progress("compare", 0, stream=stream).close()
+    assert stream.getvalue() == "compare   nothing left to do\n"

@@ -179,6 +179,9 @@ def start_ray(address: str | None, workers: int | None) -> None:
 
     if ray.is_initialized():
         return
+    # Ray warns on every start that a local instance gets token authentication (its default,
+    # which we keep); RAY_AUTH_MODE still chooses, and Ray's errors still show.
+    logging.getLogger("ray._private.authentication").setLevel(logging.ERROR)
     ray.init(
         address=address,
         num_cpus=workers if address is None else None,

@@ -70,7 +70,10 @@ class Progress:
     def _show(self, now: float, final: bool = False) -> None:
         self._shown = now
         text = progress_text(self.label, self.done, self.total, self.unit, now - self._start)
-        if final:
+        if final and self.total == 0:
+            # A resumed run with the stage already done: say so rather than "0/0 ... 0.0/s".
+            text = f"{self.label:<9} nothing left to do"
+        elif final:
             text = f"{text.split('  ETA')[0]}  done in {format_duration(now - self._start)}"
         if self._tty:
             self._stream.write("\r\x1b[2K" + text + ("\n" if final else ""))
