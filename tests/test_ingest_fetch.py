@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -205,3 +206,22 @@ def test_fetch_many_keeps_order(server: str) -> None:
 )
 def test_refused_addresses(address: str, why: str | None) -> None:
     assert refused_address(address) == why
+
+
+def test_dns_rebinding_is_refused_at_connection(server: str, monkeypatch) -> None:
+    """A name that resolves to a public address when checked and to loopback when connecting
+    (DNS rebinding) is refused: the connection goes only to addresses checked as public."""
+    port = int(server.rsplit(":", 1)[1])
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"])
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.example":
+            return real(host, *args, **kwargs)
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    (error,) = _read(f"http://rebind.example:{port}/article", policy=FetchPolicy(retries=0))
+    assert isinstance(error, InputError)
+    assert "loopback address 127.0.0.1" in error.reason and "--allow-private" in error.reason

@@ -2,8 +2,10 @@
 
 Timeouts, a size cap, a redirect cap, content-type checks, a clear user agent, retries with
 backoff on 5xx and 429, a few requests per host at a time, and refusal of loopback, private,
-link-local and other non-public addresses (checked after DNS resolution, on every redirect hop)
-unless the policy allows private addresses.
+link-local and other non-public addresses unless the policy allows private addresses. The
+addresses are checked after DNS resolution on every redirect hop, and again when the socket
+connects, which then goes to the very address it checked: a host whose DNS answer changes
+between the check and the connection (DNS rebinding) cannot slip through.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from parallax import __version__ as _version
@@ -96,6 +99,58 @@ def refused_address(address: str) -> str | None:
     return None
 
 
+def public_addresses(host: str, port: int) -> list[tuple]:
+    """The socket addresses of `host` when every one of them is public.
+
+    Raises httpcore.ConnectError naming the first refused address: one non-public answer is
+    enough to refuse, since which answer a later connection would use is not known.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise httpcore.ConnectError(f"host not found ({exc.strerror})") from None
+    for info in infos:
+        why = refused_address(str(info[4][0]))
+        if why:
+            raise httpcore.ConnectError(
+                f"refused: {host} resolves to {why} address {info[4][0]} "
+                "(use --allow-private to fetch it)"
+            )
+    return [(family, sockaddr) for family, _, _, _, sockaddr in infos]
+
+
+class PublicOnlyBackend(httpcore.SyncBackend):
+    """httpcore's network backend, connecting only to addresses it has checked are public."""
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options=None,
+    ) -> httpcore.NetworkStream:
+        last: Exception | None = None
+        for _family, sockaddr in public_addresses(host, port):
+            try:
+                # The checked address itself, not the name: no second DNS answer is asked for.
+                return super().connect_tcp(
+                    str(sockaddr[0]), port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as exc:
+                last = exc
+        raise last or httpcore.ConnectError(f"{host} has no address")
+
+
+class _PublicOnlyTransport(httpx.HTTPTransport):
+    """httpx's transport with its connection pool on `PublicOnlyBackend`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # httpx offers no argument for the pool's network backend; its pool keeps it here.
+        self._pool._network_backend = PublicOnlyBackend()
+
+
 def check_host(url: str, policy: FetchPolicy) -> None:
     """Resolve the URL's host and refuse it when any address is not public (InputError)."""
     parts = urlsplit(url)
@@ -148,6 +203,9 @@ def _client(policy: FetchPolicy) -> httpx.Client:
     return httpx.Client(
         timeout=timeout,
         follow_redirects=False,
+        # With a transport of its own, httpx leaves proxies from the environment out: a proxy
+        # would resolve the host where the address check cannot see it.
+        transport=None if policy.allow_private else _PublicOnlyTransport(),
         headers={
             "User-Agent": policy.user_agent,
             "Accept": "text/html,application/xhtml+xml,"
