@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from spacy.tokens import Span as SpacySpan
 from spacy.tokens import Token
 
-from parallax.model import Attribution, Entity, Fact
+from parallax.model import Attribution, Entity, Fact, Span
 
 MOTION_VERBS = frozenset(
     "flee head escape go cross travel run move drive return reach enter sail fly".split()
@@ -345,19 +345,8 @@ def _self_denials(
         content = attribution.content.text.lower()
         if "involved" not in content and "responsib" not in content and "behind" not in content:
             continue
-        speaker = attribution.speaker
-        entity = Entity(start=speaker.start, end=speaker.end, text=speaker.name, label="GPE")
-        out.append(
-            Fact(
-                start=attribution.cue.start,
-                end=attribution.cue.end,
-                text=attribution.cue.text,
-                slot="responsibility",
-                value=entity.text,
-                polarity=-1,
-                holders=[speaker.name],
-            )
-        )
+        name = attribution.speaker.name
+        out.append(_responsibility(attribution.cue, name, polarity=-1, holder=name))
     return out
 
 
@@ -383,19 +372,23 @@ def _answers(
         ]
         words = attribution.content.text.strip("“”\"' .").split()
         if len(inside) == 1 and len(words) <= 4:
-            entity = inside[0]
-            out.append(
-                Fact(
-                    start=attribution.content.start,
-                    end=attribution.content.end,
-                    text=attribution.content.text,
-                    slot="responsibility",
-                    value=entity.text,
-                    polarity=1,
-                    holders=[attribution.speaker.name],
-                )
-            )
+            holder = attribution.speaker.name
+            out.append(_responsibility(attribution.content, inside[0].text, 1, holder))
     return out
+
+
+def _responsibility(span: Span, value: str, polarity: int, holder: str) -> Fact:
+    """A responsibility fact read from `span`: `holder` says `value` is (1) or is not (-1)
+    responsible."""
+    return Fact(
+        start=span.start,
+        end=span.end,
+        text=span.text,
+        slot="responsibility",
+        value=value,
+        polarity=polarity,
+        holders=[holder],
+    )
 
 
 def find_facts(
