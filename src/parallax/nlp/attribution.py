@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.model import Attribution, Speaker
 from parallax.model import Span as TextSpan
+from parallax.nlp.marks import mark_double_apostrophes
 from parallax.nlp.speakers import ORG_WORDS, SpeakerResolver
 
 # Reporting verbs (lemmas) and the stance each one gives the speaker toward the content.
@@ -131,6 +132,8 @@ CUE_NOUNS: dict[str, str] = {
 CLAUSE_ONLY = {"know", "find", "show", "feel", "expect", "post", "continue", "point", "call"}
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
+# Straight marks as tokens: '"' and the two apostrophes some outlets write for one ("''").
+STRAIGHT_MARKS = ('"', "''")
 SOURCE_NOUNS = {"source", "person", "people", "insider"}
 
 if not Doc.has_extension("attributions"):
@@ -160,21 +163,24 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     """Character spans of quotations, marks included, in reading order.
 
     Curly and straight double marks; top-level curly single marks when they open at a word
-    start and close at a word end. An opening mark with no closing mark in its paragraph runs
-    on when the next paragraph opens with a mark (the convention for multi-paragraph quotes);
-    otherwise it is dropped. Nested quotes are left inside their outer quote.
+    start and close at a word end; two apostrophes ("''") stand for a double mark. An opening
+    mark with no closing mark in its paragraph runs on when the next paragraph opens with a
+    mark (the convention for multi-paragraph quotes); otherwise it ends with its paragraph.
+    Nested quotes are left inside their outer quote.
     """
     spans: list[tuple[int, int]] = []
+    text = mark_double_apostrophes(text)
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     pending: int | None = None
+    pending_end = 0
     for p_start, p_end in paragraphs:
         para = text[p_start:p_end]
+        if not para.strip():
+            continue
         i = 0
-        if (
-            pending is not None
-            and not para.lstrip()[:1]
-            or (pending is not None and para.lstrip()[:1] not in OPEN_MARKS + '"')
-        ):
+        if pending is not None and para.lstrip()[:1] not in OPEN_MARKS + '"':
+            # The quotation never closes: it runs to the end of the paragraph it was last in.
+            spans.append((pending, pending_end))
             pending = None
         while i < len(para):
             ch = para[i]
@@ -190,6 +196,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 if close is None:
                     if pending is None:
                         pending = p_start + i
+                    pending_end = p_start + len(para.rstrip())
                     break
                 start = pending if pending is not None else p_start + i
                 pending = None
@@ -197,6 +204,8 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 i = close + 1
                 continue
             i += 1
+    if pending is not None:
+        spans.append((pending, pending_end))
     return spans
 
 
@@ -498,9 +507,13 @@ def cue_features(
         sent_info = (sent.start, any(t.is_quote for t in sent))
     feats.append(f"sent_quote={sent_info[1]}")
     feats.append(f"pos_in_sent={min(3, (tok.i - sent_info[0]) // 5)}")
-    if tok.i + 1 < len(tok.doc) and tok.nbor(1).text in OPEN_MARKS + '"':
+    if tok.i + 1 < len(tok.doc) and (
+        tok.nbor(1).text in OPEN_MARKS or tok.nbor(1).text in STRAIGHT_MARKS
+    ):
         feats.append("quote_follows")
-    if tok.i > 0 and tok.nbor(-1).text in CLOSE_MARKS + '",':
+    if tok.i > 0 and (
+        tok.nbor(-1).text in CLOSE_MARKS + "," or tok.nbor(-1).text in STRAIGHT_MARKS
+    ):
         feats.append("after_quote_or_comma")
     return feats
 
@@ -791,7 +804,7 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 
 def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
     text = _doc_text(doc)
-    inner = text[q_start + 1 : q_end - 1].strip()
+    inner = text[q_start + 1 : q_end - 1].strip().strip("'").strip()
     if len(inner.split()) < 2 and not inner.endswith((",", ".", "?", "!")):
         return None
     after = _cue_after(doc, q_end)
@@ -921,7 +934,7 @@ def _cue_after(doc: Doc, q_end: int) -> Token | None:
             continue
         if "\n" in tok.text or tok.text in OPEN_MARKS or tok.text in (".", "!", "?", ";"):
             return None
-        if tok.text == '"':
+        if tok.text in STRAIGHT_MARKS:
             return None
         count += 1
         if count > 10:
@@ -966,7 +979,10 @@ def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _F
     if last.kind != "direct" or q_start - last.content[1] > 400:
         return None
     between = _doc_text(doc)[last.content[1] : q_start]
-    if re.search(r"[“\"]", between) or len(between.split()) > 15:
+    # The cue between two parts of a paragraph may carry a long apposition ("said Federico
+    # de Jesus, a Democratic strategist who was ..."); across paragraphs little may stand.
+    limit = 15 if "\n" in between else 40
+    if re.search(r"[“\"]|''", between) or len(between.split()) > limit:
         return None
     line_start = _doc_text(doc).rfind("\n", 0, q_start) + 1
     if "\n" in between:
@@ -1141,7 +1157,7 @@ def _clause_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
         and verb.lemma_.lower() not in CLAUSE_ONLY
         and not any(c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i for c in verb.children)
         and verb.left_edge.i > 0
-        and doc[verb.left_edge.i - 1].text in (",", "”", '"', "—")
+        and doc[verb.left_edge.i - 1].text in (",", "”", '"', "''", "—")
         and not _is_cue_verb(verb.head)
     ):
         head = verb.head

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from parallax.nlp.marks import mark_double_apostrophes
+
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 HONORIFICS = {
     "mr": "m",
@@ -510,9 +512,10 @@ def demonym_to_country(word: str, actors: list[Actor]) -> str | None:
 
 
 def _quoted_char_mask(text: str) -> list[bool]:
-    """True for characters inside double quotation marks (curly or straight)."""
+    """True for characters inside double quotation marks (curly, straight or "''")."""
     mask = [False] * len(text)
     inside = False
+    text = mark_double_apostrophes(text)
     for i, ch in enumerate(text):
         if ch == "“" or (ch == '"' and not inside):
             inside = True
