@@ -454,6 +454,8 @@ def _is_media(tok: Token, resolver: SpeakerResolver) -> bool:
 
 CUE_MODEL_PATH = Path(__file__).with_name("attribution_cues.json")
 CANDIDATE_POS = {"VERB", "AUX", "NOUN", "ADP", "ADJ", "PUNCT"}
+# Cue heads whose content the learned chooser picks (nouns, colons, "according to" use rules).
+VERB_PATH_POS = ("VERB", "AUX", "ADJ", "ADP")
 
 
 def is_cue_candidate(tok: Token) -> bool:
@@ -682,6 +684,12 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     subject, _ = _subject(tok)
     if subject is not None and subject.left_edge.i > sent.start:
         cands.append(("sent_before_subject", sent.start, subject.left_edge.i))
+    for child in tok.children:
+        # "A motion for a roll-call vote has since been denied": what the passive acts on.
+        if child.dep_ in ("nsubjpass", "csubjpass"):
+            cands.append((f"subj_{child.dep_}", child.left_edge.i, child.right_edge.i + 1))
+            cands.append((f"subj_{child.dep_}_core", child.left_edge.i, _core_end(doc, child)))
+    cands += _deep_candidates(doc, tok)
     seen: set[tuple[int, int]] = set()
     out = []
     for kind, start, end in cands:
@@ -691,6 +699,48 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         seen.add((start, end))
         out.append((kind, start, end))
     return out
+
+
+# Phrases that a multi-word cue runs through to reach its content: "had kind words for X",
+# "refused to endorse X", "were quick to condemn X", "expressed an interest in debating X".
+DEEP_HOLDERS = ("dobj", "attr", "acomp", "oprd", "xcomp", "prep", "dative")
+DEEP_PREPS = ("of", "for", "to", "about", "on", "in", "with", "against")
+
+
+def _deep_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
+    """Candidates two or three steps below the cue, right of it: the object of a preposition
+    hanging on its object or complement, and the object of its open complement."""
+    cands: list[tuple[str, int, int]] = []
+    frontier = [(c, c.dep_) for c in tok.children if c.i > tok.i and c.dep_ in DEEP_HOLDERS]
+    for _ in range(2):
+        following = []
+        for node, path in frontier:
+            for child in node.children:
+                if child.i < tok.i:
+                    continue
+                if child.dep_ == "prep":
+                    prep = child.lower_ if child.lower_ in DEEP_PREPS else "prep"
+                    for pobj in child.children:
+                        if pobj.dep_ in ("pobj", "pcomp"):
+                            kind = f"deep_{path}_{prep}"
+                            cands.append((kind, pobj.left_edge.i, pobj.right_edge.i + 1))
+                            cands.append((f"{kind}_core", pobj.left_edge.i, _core_end(doc, pobj)))
+                            following.append((pobj, f"{path}_pobj"))
+                elif node.dep_ in ("xcomp", "pcomp", "acomp") and child.dep_ in (
+                    "dobj",
+                    "xcomp",
+                    "ccomp",
+                    "attr",
+                    "dative",
+                ):
+                    kind = f"deep_{path}_{child.dep_}"
+                    cands.append((kind, child.left_edge.i, child.right_edge.i + 1))
+                    cands.append((f"{kind}_core", child.left_edge.i, _core_end(doc, child)))
+                    following.append((child, f"{path}_{child.dep_}"))
+                elif child.dep_ in ("xcomp", "acomp"):
+                    following.append((child, f"{path}_{child.dep_}"))
+        frontier = following
+    return cands
 
 
 def _bucket(length: int) -> str:
@@ -750,6 +800,18 @@ def candidate_features(
         f"has_conj={any(t.dep_ == 'conj' and t.head.i == root.i for t in span)}",
         f"has_cue_verb={any(_is_cue_verb(t) for t in span)}",
     ]
+    # What the span leaves out right after its end and right before its start: a cut before
+    # ", but conceded", ", noting", ", which" is usual; one inside a phrase is not.
+    tail = " ".join(_word_class(t) for t in doc[end : min(end + 2, sent.end)]) or "<end>"
+    feats.append(f"tail={tail}")
+    feats.append(f"base_tail={base}|{tail}")
+    feats.append(f"lemma_tail={lemma}|{tail}")
+    outside = next((t for t in doc[end : sent.end] if not t.is_punct), None)
+    if outside is not None:
+        feats.append(f"cut_after={outside.dep_}|{start <= outside.head.i < end}")
+    head_word = " ".join(_word_class(t) for t in doc[max(sent.start, start - 2) : start])
+    feats.append(f"lead={head_word or '<start>'}")
+    feats.append(f"base_lead={base}|{head_word or '<start>'}")
     # How sure the cue detector is: a weak cue needs a typical content to be kept.
     cue_bucket = max(-1, min(4, int(cue_value)))
     feats.append(f"cue={cue_bucket}")
@@ -757,38 +819,45 @@ def candidate_features(
     return feats
 
 
-@functools.cache
-def _content_weights() -> tuple[dict[str, float], float]:
-    """Weights of the content ranker and the refusal threshold (of the acceptor when the
-    file has one, else of the ranker)."""
-    content = _cue_model().get("content")
-    if not content:
-        return {}, 0.0
-    return content["weights"], float(content["threshold"])
+def _word_class(tok: Token) -> str:
+    """A token as the boundary features see it: punctuation and stop words as themselves,
+    other words by part of speech."""
+    return tok.lower_ if tok.is_punct or tok.is_stop else tok.pos_
 
 
 @functools.cache
-def _accept_weights() -> dict[str, float]:
-    """Weights of the content acceptor: does the cue have any content among its candidates?"""
-    return (_cue_model().get("content") or {}).get("accept_weights", {})
+def _chooser() -> tuple[dict[str, float], float, float]:
+    """The content chooser's weights (over candidate features and, prefixed "n:", the cue
+    features of the "no content" option), the offset of that option, and the lowest cue score
+    the chooser is asked about; trained by training/train_attribution_cues.py."""
+    content = _cue_model().get("content") or {}
+    if "weights" not in content:
+        return {}, 0.0, 0.0
+    return content["weights"], float(content["null_offset"]), float(content["cue_threshold"])
 
 
-def _choose_content(doc: Doc, tok: Token, cue_value: float) -> tuple[int, int] | None:
-    """The content candidate the ranker puts first, or None when the acceptor scores no
-    candidate high enough (then the cue is taken for a false alarm)."""
-    weights, threshold = _content_weights()
-    accept = _accept_weights()
-    best: tuple[float, int, int] | None = None
-    accepted = float("-inf")
+def null_features(cue_feats: list[str], cue_value: float) -> list[str]:
+    """Features of the "no content" option of a cue: the cue's own features, prefixed, so that
+    the chooser can refuse a cue the detector let through (a verb used literally)."""
+    bucket = max(-1, min(4, int(cue_value)))
+    return ["null_bias", f"n:cue={bucket}", *(f"n:{f}" for f in cue_feats)]
+
+
+def choose_content(
+    doc: Doc, tok: Token, cue_value: float, cue_feats: list[str]
+) -> tuple[int, int] | None:
+    """The content candidate of cue `tok` that the chooser scores highest, or None when the
+    "no content" option scores higher than every candidate (the cue is taken for a false
+    alarm, or for one whose content no candidate covers)."""
+    weights, offset, _ = _chooser()
+    best_value = offset + sum(weights.get(f, 0.0) for f in null_features(cue_feats, cue_value))
+    best: tuple[int, int] | None = None
     for kind, start, end in content_candidates(doc, tok):
         feats = candidate_features(doc, tok, kind, start, end, cue_value)
         value = sum(weights.get(f, 0.0) for f in feats)
-        if best is None or value > best[0]:
-            best = (value, start, end)
-        accepted = max(accepted, sum(accept.get(f, 0.0) for f in feats) if accept else value)
-    if best is None or accepted < threshold:
-        return None
-    return best[1], best[2]
+        if value > best_value:
+            best_value, best = value, (start, end)
+    return best
 
 
 # --- the finder -------------------------------------------------------------------------
@@ -1042,12 +1111,27 @@ def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _F
     )
 
 
-def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> dict[int, float] | None:
-    """Token indices the learned detector takes for cue heads, with their scores (None when
-    no model ships)."""
+@dataclass
+class CueScores:
+    """The learned detector's scores of the tokens it takes for cue heads, and the per-token
+    context its features were built from (for the chooser's "no content" option)."""
+
+    values: dict[int, float]
+    threshold: float
+    quoted: list[bool]
+    sentences: list[tuple[int, bool]]
+
+    def features(self, tok: Token) -> list[str]:
+        return cue_features(tok, self.quoted[tok.i], self.sentences[tok.i])
+
+
+def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> CueScores | None:
+    """Tokens the learned detector scores at least its threshold (or the lower one at which
+    the content chooser takes over), with their scores; None when no model ships."""
     weights, threshold = _cue_weights()
     if not weights:
         return None
+    lowest = min(threshold, _chooser()[2]) if _chooser()[0] else threshold
     picked: dict[int, float] = {}
     dense = dense_cue_scores(doc)
     sentences = sentence_info(doc)
@@ -1056,13 +1140,13 @@ def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> dict[int, float] | N
         if not is_cue_candidate(tok):
             continue
         value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
-        if value >= threshold:
+        if value >= lowest:
             picked[tok.i] = value
-    return picked
+    return CueScores(picked, threshold, quoted, sentences)
 
 
 def _indirect(
-    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: dict[int, float] | None
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: CueScores | None
 ) -> _Found | None:
     learned = model_cues is not None
     if _is_cue_verb(tok) and not _in_quote(tok.idx, quotes):
@@ -1070,8 +1154,12 @@ def _indirect(
         paragraph = _paragraph_after_colon(doc, tok)
         if paragraph is not None:
             return _found_span(doc, tok, paragraph, quotes)
-    if learned and tok.i not in model_cues:
+    if model_cues is not None and tok.i not in model_cues.values:
         return None
+    chooser = model_cues is not None and bool(_chooser()[0])
+    below = model_cues is not None and model_cues.values[tok.i] < model_cues.threshold
+    if below and (not chooser or tok.pos_ not in VERB_PATH_POS or tok.lower_ == "according"):
+        return None  # under the detector's own threshold only the chooser may take a cue
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         return _according_to(doc, tok)
     if tok.pos_ == "NOUN" and (learned or tok.lemma_.lower() in CUE_NOUNS):
@@ -1083,9 +1171,10 @@ def _indirect(
     if tok.pos_ not in ("VERB", "AUX", "ADJ", "ADP"):
         return None
     lemma = tok.lemma_.lower()
-    if learned and _content_weights()[0]:
-        # The chooser ranks every candidate, the rule clause among them.
-        content = _choose_content(doc, tok, model_cues[tok.i])
+    if chooser and model_cues is not None:
+        # The chooser ranks every candidate, the rule clause among them, against "none".
+        value = model_cues.values[tok.i]
+        content = choose_content(doc, tok, value, model_cues.features(tok))
     else:
         content = _clause_content(doc, tok)
         if content is None and (learned or lemma not in CLAUSE_ONLY):
