@@ -55,6 +55,7 @@ from parallax.nlp.pipeline import load_nlp
 
 HELD_OUT = 0.15  # share of each outlet's train texts held out for tuning
 FOLDS = 3  # detectors for out-of-fold cue scores
+MIN_CUE_RATE = 0.005  # a lemma heading fewer of its occurrences' cues is not scored
 LOWEST_CUE = -1.5  # the chooser is trained on cues the detector scores at least this
 CUE_THRESHOLDS = (-1.5, -1.0, -0.5)  # tried for the chooser's lower cue threshold
 NULL_OFFSETS = (-1.5, -1.0, -0.5, 0.0, 0.5)  # tried for the "no content" option
@@ -105,13 +106,40 @@ def cue_heads(doc: Doc, cues: list[tuple[tuple[int, int], ...]]) -> set[int]:
     return heads
 
 
-def examples(doc: Doc, heads: set[int] | None) -> tuple[list[dict], list[int], list]:
+def head_lemmas(data, docs) -> set[str]:
+    """The "lemma|POS" of the annotated cue heads, leaving out those that head a cue in fewer
+    than MIN_CUE_RATE of their occurrences ("percent", "year"): the only tokens the detector
+    scores (at the held-out texts' cue threshold, the ones left out are never taken)."""
+    seen: dict[str, int] = {}
+    heads: dict[str, int] = {}
+    for item, doc in zip(data, docs, strict=True):
+        gold = cue_heads(doc, [g.cue for g in item.gold])
+        for tok in doc:
+            key = f"{tok.lemma_.lower()}|{tok.pos_}"
+            seen[key] = seen.get(key, 0) + 1
+            if tok.i in gold:
+                heads[key] = heads.get(key, 0) + 1
+    return {key for key, n in heads.items() if n >= MIN_CUE_RATE * seen[key]}
+
+
+def scored(tok, lemmas: set[str] | None) -> bool:
+    """Does the detector score this token (a candidate whose lemma has headed a cue)?"""
+    if not is_cue_candidate(tok):
+        return False
+    return lemmas is None or f"{tok.lemma_.lower()}|{tok.pos_}" in lemmas
+
+
+def examples(
+    doc: Doc, heads: set[int] | None, lemmas: set[str] | None = None
+) -> tuple[list[dict], list[int], list]:
+    """Cue features, labels (heads an annotated cue) and token vectors of the tokens the
+    detector scores."""
     quotes = find_quotes(doc.text)
     sentences = attribution.sentence_info(doc)
     quoted = attribution.inside_quotes(doc, quotes)
     feats, labels, dense = [], [], []
     for tok in doc:
-        if not is_cue_candidate(tok):
+        if not scored(tok, lemmas):
             continue
         feats.append(dict.fromkeys(cue_features(tok, quoted[tok.i], sentences[tok.i]), 1))
         labels.append(int(heads is not None and tok.i in heads))
@@ -177,23 +205,32 @@ def main() -> None:
     fit_and_tune_content(payload, data, docs, split, oof, args.content_l2)
 
 
-def cue_examples(data, docs) -> tuple[list, list, list, list]:
-    """Per text: the cue features of its candidate tokens, their labels, token vectors and
-    token indices."""
+def cue_examples(data, docs, lemmas: set[str]) -> tuple[list, list, list, list, int]:
+    """Per text: the cue features of the tokens the detector scores, their labels, token
+    vectors and token indices; and how many annotated cue heads it never scores."""
     feats, labels, dense, index = [], [], [], []
+    unscored = 0
     for item, doc in zip(data, docs, strict=True):
-        f, y, d = examples(doc, cue_heads(doc, [g.cue for g in item.gold]))
+        heads = cue_heads(doc, [g.cue for g in item.gold])
+        f, y, d = examples(doc, heads, lemmas)
         feats.append(f)
         labels.append(y)
         dense.append(d)
-        index.append([t.i for t in doc if is_cue_candidate(t)])
-    return feats, labels, dense, index
+        index.append([t.i for t in doc if scored(t, lemmas)])
+        unscored += len(heads) - sum(y)
+    return feats, labels, dense, index, unscored
 
 
 def fit_detector(data, docs, split: int, c: float, use_dense: bool) -> tuple[dict, dict]:
     """Fit the cue detector on the first `split` texts, pick its threshold on the rest, and
     score every fitted text with a detector fitted on the other folds."""
-    feats, labels, dense, index = cue_examples(data, docs)
+    lemmas = head_lemmas(data[:split], docs[:split])
+    feats, labels, dense, index, _ = cue_examples(data[:split], docs[:split], lemmas)
+    held_out = cue_examples(data[split:], docs[split:], lemmas)
+    feats += held_out[0]
+    labels += held_out[1]
+    dense += held_out[2]
+    index += held_out[3]
 
     def fit(rows: list[int]) -> tuple[DictVectorizer, LogisticRegression]:
         vec = DictVectorizer()
@@ -212,11 +249,12 @@ def fit_detector(data, docs, split: int, c: float, use_dense: bool) -> tuple[dic
     held = range(split, len(docs))
     scores = np.concatenate([decide(vec, model, r) for r in held])
     truth = np.asarray([y for r in held for y in labels[r]], dtype=bool)
+    gold_heads = int(truth.sum()) + held_out[4]  # heads never scored are misses
     best = (0.0, 0.0)
     for step in range(-30, 31):
         picked = scores >= step / 10
         tp = int((picked & truth).sum())
-        f1 = 2 * tp / (int(picked.sum()) + int(truth.sum())) if tp else 0.0
+        f1 = 2 * tp / (int(picked.sum()) + gold_heads) if tp else 0.0
         if f1 > best[0]:
             best = (f1, step / 10)
     names = list(vec.get_feature_names_out())
@@ -228,6 +266,7 @@ def fit_detector(data, docs, split: int, c: float, use_dense: bool) -> tuple[dic
     }
     weights["bias"] = round(weights.get("bias", 0.0) + float(model.intercept_[0]), 4)
     payload = {
+        "cue_lemmas": sorted(lemmas),
         "dense": [round(float(w), 5) for w in coef[len(names) :]] if use_dense else [],
         "about": "cue detector and content chooser of parallax_attribution; retrain with "
         "training/train_attribution_cues.py (PolNeAR train only)",
@@ -298,6 +337,7 @@ def _write(payload: dict) -> None:
     attribution._cue_dense.cache_clear()
     attribution._cue_weights.cache_clear()
     attribution._chooser.cache_clear()
+    attribution._cue_lemmas.cache_clear()
 
 
 def _share(doc: Doc, start: int, end: int, gold: list) -> float:

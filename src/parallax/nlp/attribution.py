@@ -11,13 +11,18 @@ to); it adds no model of its own.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_STOP, LEMMA, LOWER, POS, SENT_START
 from spacy.language import Language
+from spacy.symbols import AUX as AUX_ID
+from spacy.symbols import VERB as VERB_ID
+from spacy.symbols import conj as CONJ_ID
 from spacy.tokens import Doc, Span, Token
 
 from parallax.model import Attribution, Speaker
@@ -492,68 +497,71 @@ def cue_features(
     tok: Token, in_quote: bool, sent_info: tuple[int, bool] | None = None
 ) -> list[str]:
     """Sparse features of a token for the cue detector (lexical, syntactic, quote context)."""
+    doc = tok.doc
     lemma = tok.lemma_.lower()
+    pos, dep, tag = tok.pos_, tok.dep_, tok.tag_
     head = tok.head
-    child_deps = sorted({c.dep_ for c in tok.children})
+    head_lemma, head_dep, head_pos = head.lemma_.lower(), head.dep_, head.pos_
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    next_lower = nxt.lower_ if nxt is not None else "<end>"
+    children = [(c, c.dep_) for c in tok.children]
     feats = [
         "bias",
         f"lemma={lemma}",
-        f"pos={tok.pos_}",
-        f"tag={tok.tag_}",
-        f"dep={tok.dep_}",
-        f"lemma_dep={lemma}|{tok.dep_}",
-        f"lemma_tag={lemma}|{tok.tag_}",
-        f"head_lemma={head.lemma_.lower()}",
-        f"head_dep={head.dep_}|{tok.dep_}",
+        f"pos={pos}",
+        f"tag={tag}",
+        f"dep={dep}",
+        f"lemma_dep={lemma}|{dep}",
+        f"lemma_tag={lemma}|{tag}",
+        f"head_lemma={head_lemma}",
+        f"head_dep={head_dep}|{dep}",
         f"in_quote={in_quote}",
-        f"lexicon={lemma in CUE_VERBS}|{tok.pos_}",
-        f"next={tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
-        f"prev={tok.nbor(-1).lower_ if tok.i > 0 else '<start>'}",
-        f"lemma_next={lemma}|{tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
+        f"lexicon={lemma in CUE_VERBS}|{pos}",
+        f"next={next_lower}",
+        f"prev={prev.lower_ if prev is not None else '<start>'}",
+        f"lemma_next={lemma}|{next_lower}",
     ]
-    for dep in child_deps:
-        feats.append(f"child={dep}")
-        feats.append(f"lemma_child={lemma}|{dep}")
-    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for child_dep in sorted({d for _, d in children}):
+        feats.append(f"child={child_dep}")
+        feats.append(f"lemma_child={lemma}|{child_dep}")
+    subj = next((c for c, d in children if d in ("nsubj", "nsubjpass")), None)
     if subj is not None:
-        feats.append(f"subj_ent={subj.ent_type_ or subj.pos_}")
+        subj_kind = subj.ent_type_ or subj.pos_
+        feats.append(f"subj_ent={subj_kind}")
         feats.append(f"subj_lemma={subj.lemma_.lower()}")
-        feats.append(f"lemma_subj_ent={lemma}|{subj.ent_type_ or subj.pos_}")
+        feats.append(f"lemma_subj_ent={lemma}|{subj_kind}")
     else:
         feats.append(f"lemma_nosubj={lemma}")
-    for child in tok.children:
-        if child.dep_ in ("prep", "agent", "prt", "aux", "neg", "mark", "advmod"):
-            feats.append(f"lemma_{child.dep_}={lemma}|{child.lower_}")
-        if child.dep_ in ("dobj", "pobj", "attr"):
+    for child, child_dep in children:
+        if child_dep in ("prep", "agent", "prt", "aux", "neg", "mark", "advmod"):
+            feats.append(f"lemma_{child_dep}={lemma}|{child.lower_}")
+        if child_dep in ("dobj", "pobj", "attr"):
             feats.append(f"obj={child.lemma_.lower()}")
-    feats.append(f"head_pos_dep={head.pos_}|{tok.dep_}|{tok.pos_}")
+    feats.append(f"head_pos_dep={head_pos}|{dep}|{pos}")
     # Context a lemma alone misses: unseen verbs by ending, what the complement looks like.
-    feats.append(f"suffix={lemma[-3:]}|{tok.pos_}")
+    feats.append(f"suffix={lemma[-3:]}|{pos}")
     feats.append(f"lemma_in_quote={lemma}|{in_quote}")
-    feats.append(f"lemma_head_pos={lemma}|{head.pos_}|{tok.dep_}")
-    feats.append(f"grand={head.head.lemma_.lower()}|{head.dep_}")
-    for child in tok.children:
-        if child.dep_ in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
+    feats.append(f"lemma_head_pos={lemma}|{head_pos}|{dep}")
+    feats.append(f"grand={head.head.lemma_.lower()}|{head_dep}")
+    for child, child_dep in children:
+        if child_dep in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
             mark = next((g.lower_ for g in child.children if g.dep_ in ("mark", "aux")), "-")
-            feats.append(f"comp={child.dep_}|{mark}")
-            feats.append(f"lemma_comp={lemma}|{child.dep_}|{mark}")
-        if child.dep_ == "xcomp":
+            feats.append(f"comp={child_dep}|{mark}")
+            feats.append(f"lemma_comp={lemma}|{child_dep}|{mark}")
+        if child_dep == "xcomp":
             feats.append(f"xcomp_lemma={child.lemma_.lower()}")
-    feats.append(f"head_lemma_dep={head.lemma_.lower()}|{tok.dep_}")
-    if head.dep_ == "prep":
+    feats.append(f"head_lemma_dep={head_lemma}|{dep}")
+    if head_dep == "prep":
         feats.append(f"gov={head.head.lemma_.lower()}|{head.lower_}")
     if sent_info is None:
         sent = tok.sent
         sent_info = (sent.start, any(t.is_quote for t in sent))
     feats.append(f"sent_quote={sent_info[1]}")
     feats.append(f"pos_in_sent={min(3, (tok.i - sent_info[0]) // 5)}")
-    if tok.i + 1 < len(tok.doc) and (
-        tok.nbor(1).text in OPEN_MARKS or tok.nbor(1).text in STRAIGHT_MARKS
-    ):
+    if nxt is not None and (nxt.text in OPEN_MARKS or nxt.text in STRAIGHT_MARKS):
         feats.append("quote_follows")
-    if tok.i > 0 and (
-        tok.nbor(-1).text in CLOSE_MARKS + "," or tok.nbor(-1).text in STRAIGHT_MARKS
-    ):
+    if prev is not None and (prev.text in CLOSE_MARKS + "," or prev.text in STRAIGHT_MARKS):
         feats.append("after_quote_or_comma")
     return feats
 
@@ -575,6 +583,13 @@ def _cue_weights() -> tuple[dict[str, float], float]:
 
 
 @functools.cache
+def _cue_lemmas() -> frozenset[str]:
+    """The "lemma|POS" of every token that headed a cue in the detector's training texts;
+    other tokens are not scored (empty: score every candidate)."""
+    return frozenset(_cue_model().get("cue_lemmas", ()))
+
+
+@functools.cache
 def _cue_dense() -> np.ndarray | None:
     """Weights over the spaCy model's token vectors (doc.tensor), if the detector has them."""
     dense = _cue_model().get("dense")
@@ -591,15 +606,91 @@ def dense_cue_scores(doc: Doc) -> np.ndarray:
     return doc.tensor @ dense
 
 
+def _total(weights: dict[str, float], feats: list[str]) -> float:
+    """The sum of the weights of the features (unknown features weigh nothing)."""
+    return sum(map(weights.get, feats, itertools.repeat(0.0)))
+
+
 def cue_score(
     tok: Token, in_quote: bool, dense: float = 0.0, sent_info: tuple[int, bool] | None = None
 ) -> float:
     """Log-odds that a token heads an attribution cue (0 when no model is shipped)."""
     weights, _ = _cue_weights()
-    return dense + sum(weights.get(f, 0.0) for f in cue_features(tok, in_quote, sent_info))
+    return dense + _total(weights, cue_features(tok, in_quote, sent_info))
 
 
 # --- learned content chooser ------------------------------------------------------------
+
+ARRAYS_KEY = "parallax_attribution_arrays"
+
+
+@dataclass
+class DocArrays:
+    """Per-token facts of one doc that the candidate code reads many times, taken from the
+    doc's arrays once (spaCy builds a new Token object on every `doc[i]`)."""
+
+    heads: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    quotes: np.ndarray  # running count of quotation-mark tokens
+    verbs: np.ndarray  # running count of VERB/AUX tokens
+    cue_verbs: np.ndarray  # running count of lexicon reporting verbs
+    is_cue_verb: np.ndarray
+    conj: np.ndarray
+    word_class: list[str]
+
+    def count(self, running: np.ndarray, start: int, end: int) -> int:
+        return int(running[end] - running[start])
+
+    def root(self, start: int, end: int) -> int:
+        """The first token of [start, end) whose head lies outside it (or is itself)."""
+        heads = self.heads[start:end]
+        own = np.arange(start, end)
+        outside = np.flatnonzero((heads < start) | (heads >= end) | (heads == own))
+        return start + int(outside[0]) if len(outside) else start
+
+
+def doc_arrays(doc: Doc) -> DocArrays:
+    """The DocArrays of a doc, built on first use and kept while the doc is being read."""
+    cached = doc.user_data.get(ARRAYS_KEY)
+    if cached is not None:
+        return cached
+    n = len(doc)
+    strings = doc.vocab.strings
+    table = doc.to_array([HEAD, POS, DEP, IS_QUOTE, IS_PUNCT, IS_STOP, LOWER, LEMMA, SENT_START])
+    own = np.arange(n, dtype=np.int64)
+    heads = own + table[:, 0].astype(np.int64)
+    starts = np.flatnonzero(table[:, 8].astype(np.int64) == 1)
+    starts = np.union1d([0], starts) if n else starts
+    bounds = np.r_[starts, n]
+    which = np.searchsorted(starts, own, side="right") - 1
+    pos_names = {int(p): strings[int(p)] for p in np.unique(table[:, 1])}
+    verb = np.isin(table[:, 1], [VERB_ID, AUX_ID])
+    lexicon = {int(h) for h in np.unique(table[:, 7]) if strings[int(h)].lower() in CUE_VERBS}
+    is_cue_verb = verb & np.isin(table[:, 7], np.fromiter(lexicon, dtype=np.uint64))
+    flagged = table[:, 4].astype(bool) | table[:, 5].astype(bool)
+    word_class = [
+        strings[int(lower)] if flag else pos_names[int(p)]
+        for lower, flag, p in zip(table[:, 6], flagged, table[:, 1], strict=True)
+    ]
+
+    def running(flags: np.ndarray) -> np.ndarray:
+        return np.r_[0, np.cumsum(flags.astype(np.int64))]
+
+    arrays = DocArrays(
+        heads=heads,
+        sent_start=bounds[which],
+        sent_end=bounds[which + 1],
+        quotes=running(table[:, 3]),
+        verbs=running(verb),
+        cue_verbs=running(is_cue_verb),
+        is_cue_verb=is_cue_verb,
+        conj=table[:, 2] == CONJ_ID,
+        word_class=word_class,
+    )
+    doc.user_data[ARRAYS_KEY] = arrays
+    return arrays
+
 
 CONTENT_DEPS = {
     "ccomp",
@@ -648,12 +739,13 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     to the end of the sentence, because annotators mark each of these in some contexts.
     """
     cands: list[tuple[str, int, int]] = []
-    sent = tok.sent
+    arrays = doc_arrays(doc)
+    sent_start, sent_end = int(arrays.sent_start[tok.i]), int(arrays.sent_end[tok.i])
     clause = _clause_content(doc, tok)
     if clause is not None:
         cands.append(("rule_clause", *clause))
         if clause[0] > tok.i:
-            cands.append(("rule_clause_toend", clause[0], sent.end))
+            cands.append(("rule_clause_toend", clause[0], sent_end))
     generic = _generic_object(doc, tok)
     if generic is not None:
         cands.append(("rule_object", *generic))
@@ -665,7 +757,7 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         cands.append((kind, child.left_edge.i, child.right_edge.i + 1))
         cands.append((f"{kind}_core", child.left_edge.i, _core_end(doc, child)))
         if side == "R":
-            cands.append((f"{kind}_toend", child.left_edge.i, sent.end))
+            cands.append((f"{kind}_toend", child.left_edge.i, sent_end))
         if child.dep_ == "prep":
             for grand in child.children:
                 if grand.dep_ in ("pobj", "pcomp"):
@@ -677,13 +769,13 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     ]
     if rights:
         cands.append(("rights_all", rights[0].left_edge.i, rights[-1].right_edge.i + 1))
-    if tok.i + 1 < sent.end:
-        cands.append(("sent_after", tok.i + 1, sent.end))
+    if tok.i + 1 < sent_end:
+        cands.append(("sent_after", tok.i + 1, sent_end))
     if tok.head.i != tok.i and tok.head.i < tok.i:
         cands.append(("head_left", tok.head.left_edge.i, tok.left_edge.i))
     subject, _ = _subject(tok)
-    if subject is not None and subject.left_edge.i > sent.start:
-        cands.append(("sent_before_subject", sent.start, subject.left_edge.i))
+    if subject is not None and subject.left_edge.i > sent_start:
+        cands.append(("sent_before_subject", sent_start, subject.left_edge.i))
     for child in tok.children:
         # "A motion for a roll-call vote has since been denied": what the passive acts on.
         if child.dep_ in ("nsubjpass", "csubjpass"):
@@ -755,20 +847,18 @@ def candidate_features(
 ) -> list[str]:
     """Sparse features of one content candidate of a cue: its kind and the cue, length,
     first and last words, what stands around it, quotes, verbs and the sentence bounds."""
+    arrays = doc_arrays(doc)
+    words = arrays.word_class
     lemma = tok.lemma_.lower()
     bucket = _bucket(end - start)
-    first = doc[start]
-    last = doc[end - 1]
     side = "R" if start > tok.i else "L"
-    sent = tok.sent
+    sent_start, sent_end = int(arrays.sent_start[tok.i]), int(arrays.sent_end[tok.i])
     base = kind.split("_core")[0].split("_toend")[0]
-    after = doc[end] if end < len(doc) else None
-    before = doc[start - 1] if start > 0 else None
-    span = doc[start:end]
-    quotes = sum(1 for t in span if t.is_quote)
-    roots = [t for t in span if t.head.i < start or t.head.i >= end or t.head.i == t.i]
-    root = roots[0] if roots else first
-    first_word = first.lower_ if first.is_stop or first.is_punct else first.pos_
+    quotes = min(arrays.count(arrays.quotes, start, end), 2)
+    root = doc[arrays.root(start, end)]
+    first_word = words[start]
+    after = "<end>" if end >= len(doc) else words[end]
+    ends_sent = end >= sent_end - 1
     feats = [
         "bias",
         f"kind={kind}",
@@ -783,35 +873,35 @@ def candidate_features(
         f"first={first_word}",
         f"kind_first={kind}|{first_word}",
         f"lemma_first={lemma}|{first_word}",
-        f"last={last.lower_ if last.is_punct or last.is_stop else last.pos_}",
-        f"after={'<end>' if after is None else after.text if after.is_punct else after.pos_}",
-        f"kind_after={kind}|{'<end>' if after is None else after.lower_ if after.is_punct or after.is_stop else after.pos_}",
-        f"before={'<start>' if before is None else before.lower_ if before.is_punct or before.is_stop else before.pos_}",
+        f"last={words[end - 1]}",
+        f"after={after}",
+        f"kind_after={kind}|{after}",
+        f"before={'<start>' if start == 0 else words[start - 1]}",
         f"side={side}|{tok.dep_}",
         f"gap={min(3, abs((start if side == 'R' else end) - tok.i))}",
-        f"quote={min(quotes, 2)}",
-        f"kind_quote={kind}|{min(quotes, 2)}",
-        f"ends_sent={end >= sent.end - 1}",
-        f"kind_ends_sent={kind}|{end >= sent.end - 1}",
-        f"starts_sent={start <= sent.start}",
-        f"has_verb={any(t.pos_ in ('VERB', 'AUX') for t in span)}",
+        f"quote={quotes}",
+        f"kind_quote={kind}|{quotes}",
+        f"ends_sent={ends_sent}",
+        f"kind_ends_sent={kind}|{ends_sent}",
+        f"starts_sent={start <= sent_start}",
+        f"has_verb={arrays.count(arrays.verbs, start, end) > 0}",
         f"root={root.pos_}|{root.dep_}",
         f"kind_root={kind}|{root.pos_}",
-        f"has_conj={any(t.dep_ == 'conj' and t.head.i == root.i for t in span)}",
-        f"has_cue_verb={any(_is_cue_verb(t) for t in span)}",
+        f"has_conj={bool(np.any(arrays.conj[start:end] & (arrays.heads[start:end] == root.i)))}",
+        f"has_cue_verb={arrays.count(arrays.cue_verbs, start, end) > 0}",
     ]
     # What the span leaves out right after its end and right before its start: a cut before
     # ", but conceded", ", noting", ", which" is usual; one inside a phrase is not.
-    tail = " ".join(_word_class(t) for t in doc[end : min(end + 2, sent.end)]) or "<end>"
+    tail = " ".join(words[end : min(end + 2, sent_end)]) or "<end>"
     feats.append(f"tail={tail}")
     feats.append(f"base_tail={base}|{tail}")
     feats.append(f"lemma_tail={lemma}|{tail}")
-    outside = next((t for t in doc[end : sent.end] if not t.is_punct), None)
+    outside = next((i for i in range(end, sent_end) if not doc[i].is_punct), None)
     if outside is not None:
-        feats.append(f"cut_after={outside.dep_}|{start <= outside.head.i < end}")
-    head_word = " ".join(_word_class(t) for t in doc[max(sent.start, start - 2) : start])
-    feats.append(f"lead={head_word or '<start>'}")
-    feats.append(f"base_lead={base}|{head_word or '<start>'}")
+        feats.append(f"cut_after={doc[outside].dep_}|{start <= arrays.heads[outside] < end}")
+    lead = " ".join(words[max(sent_start, start - 2) : start]) or "<start>"
+    feats.append(f"lead={lead}")
+    feats.append(f"base_lead={base}|{lead}")
     # How sure the cue detector is: a weak cue needs a typical content to be kept.
     cue_bucket = max(-1, min(4, int(cue_value)))
     feats.append(f"cue={cue_bucket}")
@@ -850,11 +940,11 @@ def choose_content(
     "no content" option scores higher than every candidate (the cue is taken for a false
     alarm, or for one whose content no candidate covers)."""
     weights, offset, _ = _chooser()
-    best_value = offset + sum(weights.get(f, 0.0) for f in null_features(cue_feats, cue_value))
+    best_value = offset + _total(weights, null_features(cue_feats, cue_value))
     best: tuple[int, int] | None = None
     for kind, start, end in content_candidates(doc, tok):
         feats = candidate_features(doc, tok, kind, start, end, cue_value)
-        value = sum(weights.get(f, 0.0) for f in feats)
+        value = _total(weights, feats)
         if value > best_value:
             best_value, best = value, (start, end)
     return best
@@ -892,15 +982,22 @@ def find_attributions(doc: Doc) -> list[Attribution]:
             found.append(item)
             used_cues.add(item.cue_token.i)
     model_cues = _model_cues(doc, quotes)
-    for tok in doc:
-        if tok.i in used_cues:
+    if model_cues is None:
+        looked_at = range(len(doc))
+    else:
+        # Only the detector's cues and the lexicon's verbs (for "X wrote:" lines) can be cues.
+        lexicon = np.flatnonzero(doc_arrays(doc).is_cue_verb).tolist()
+        looked_at = sorted(set(model_cues.values).union(lexicon))
+    for i in looked_at:
+        if i in used_cues:
             continue
-        item = _indirect(doc, tok, quotes, model_cues)
+        item = _indirect(doc, doc[i], quotes, model_cues)
         if item is not None:
             found.append(item)
     found.sort(key=lambda f: (f.content[0], f.cue[0]))
     result = [_to_model(doc, f, i + 1, resolver, found) for i, f in enumerate(found)]
     doc.user_data.pop(TEXT_KEY, None)
+    doc.user_data.pop(ARRAYS_KEY, None)
     return result
 
 
@@ -1136,13 +1233,33 @@ def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> CueScores | None:
     dense = dense_cue_scores(doc)
     sentences = sentence_info(doc)
     quoted = inside_quotes(doc, quotes)
-    for tok in doc:
+    for i in _scored_tokens(doc):
+        tok = doc[i]
         if not is_cue_candidate(tok):
             continue
         value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
         if value >= lowest:
             picked[tok.i] = value
     return CueScores(picked, threshold, quoted, sentences)
+
+
+def _scored_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens the detector scores: those whose "lemma|POS" headed a cue in its
+    training texts (all tokens when the model lists none)."""
+    lemmas = _cue_lemmas()
+    if not lemmas:
+        return list(range(len(doc)))
+    table = doc.to_array([LEMMA, POS])
+    if not len(table):
+        return []
+    strings = doc.vocab.strings
+    pairs, inverse = np.unique(table, axis=0, return_inverse=True)
+    keep = np.fromiter(
+        (f"{strings[int(lemma)].lower()}|{strings[int(pos)]}" in lemmas for lemma, pos in pairs),
+        dtype=bool,
+        count=len(pairs),
+    )
+    return np.flatnonzero(keep[inverse.reshape(-1)]).tolist()
 
 
 def _indirect(
