@@ -42,8 +42,8 @@ from parallax.evaluate.polnear import (
     score,
 )
 from parallax.nlp.attribution import (
+    CHOOSER_POS,
     CUE_MODEL_PATH,
-    VERB_PATH_POS,
     candidate_features,
     content_candidates,
     cue_features,
@@ -368,7 +368,7 @@ def chooser_groups(data, docs, oof: dict) -> list[dict]:
                 gold_by_head.setdefault(head, []).append(g.content)
         for tok in doc:
             value = scores.get(tok.i)
-            if value is None or value < LOWEST_CUE or tok.pos_ not in VERB_PATH_POS:
+            if value is None or value < LOWEST_CUE or tok.pos_ not in CHOOSER_POS:
                 continue
             cands = content_candidates(doc, tok)
             shares = [

@@ -459,8 +459,8 @@ def _is_media(tok: Token, resolver: SpeakerResolver) -> bool:
 
 CUE_MODEL_PATH = Path(__file__).with_name("attribution_cues.json")
 CANDIDATE_POS = {"VERB", "AUX", "NOUN", "ADP", "ADJ", "PUNCT"}
-# Cue heads whose content the learned chooser picks (nouns, colons, "according to" use rules).
-VERB_PATH_POS = ("VERB", "AUX", "ADJ", "ADP")
+# Cue heads whose content the learned chooser picks (colons and "according to" use rules).
+CHOOSER_POS = ("VERB", "AUX", "ADJ", "ADP", "NOUN")
 
 
 def is_cue_candidate(tok: Token) -> bool:
@@ -1275,10 +1275,14 @@ def _indirect(
         return None
     chooser = model_cues is not None and bool(_chooser()[0])
     below = model_cues is not None and model_cues.values[tok.i] < model_cues.threshold
-    if below and (not chooser or tok.pos_ not in VERB_PATH_POS or tok.lower_ == "according"):
+    if below and (not chooser or tok.pos_ not in CHOOSER_POS or tok.lower_ == "according"):
         return None  # under the detector's own threshold only the chooser may take a cue
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         return _according_to(doc, tok)
+    if tok.pos_ == "NOUN" and chooser and model_cues is not None:
+        value = model_cues.values[tok.i]
+        content = choose_content(doc, tok, value, model_cues.features(tok))
+        return None if content is None else _noun_cue(doc, tok, quotes, content)
     if tok.pos_ == "NOUN" and (learned or tok.lemma_.lower() in CUE_NOUNS):
         return _noun_cue(doc, tok, quotes)
     if tok.text == ":" and learned:
@@ -1517,7 +1521,18 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
     )
 
 
-def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | None:
+def _noun_cue(
+    doc: Doc,
+    tok: Token,
+    quotes: list[tuple[int, int]],
+    content: tuple[int, int] | None = None,
+) -> _Found | None:
+    """A noun cue ("X's claim that ...", "criticism of Y"): the content is `content` (a token
+    range the chooser picked) or, by rule, a that-clause or the object of a preposition; the
+    speaker is the possessor, the agent ("by X"), or the subject of the verb whose object
+    the noun is ("X voiced support for Y")."""
+    if content is not None:
+        return _noun_found(doc, tok, quotes, content)
     clause = next(
         (
             c
@@ -1541,6 +1556,13 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
         clause = pobj
     if clause is None:
         return None
+    return _noun_found(doc, tok, quotes, (clause.left_edge.i, clause.right_edge.i + 1))
+
+
+def _noun_found(
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], content: tuple[int, int]
+) -> _Found | None:
+    """The attribution of noun cue `tok` with the content at token range `content`."""
     speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
     if speaker is None:
         for c in tok.children:
@@ -1551,10 +1573,14 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
     if speaker is None and tok.dep_ == "pobj" and _is_cue_verb(tok.head.head):
         cue_tok = tok.head.head
         speaker = _speaker_of(cue_tok)
-    start, end = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if speaker is None and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+        speaker = _speaker_of(tok.head)  # "X voiced support for Y", "X made the claim"
+    start, end = _trim(doc, *content)
     if end <= start:
         return None
-    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    c_start, c_end = _close_quotes(
+        doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes
+    )
     stance = (
         CUE_NOUNS.get(tok.lemma_.lower(), "other")
         if cue_tok is tok
@@ -1565,7 +1591,7 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
         cue=(cue_tok.idx, cue_tok.idx + len(cue_tok.text)),
         content=(c_start, c_end),
         cue_token=cue_tok,
-        speaker=_speaker_span(speaker) if speaker is not None else None,
+        speaker=_speaker_span(speaker, cue_tok) if speaker is not None else None,
         speaker_head=speaker,
         stance=stance,
         negated=_negated(cue_tok),
