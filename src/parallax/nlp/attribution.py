@@ -782,6 +782,12 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
             cands.append((f"subj_{child.dep_}", child.left_edge.i, child.right_edge.i + 1))
             cands.append((f"subj_{child.dep_}_core", child.left_edge.i, _core_end(doc, child)))
     cands += _deep_candidates(doc, tok)
+    # Each phrase also cut at its first comma, dash or semicolon: a deep apposition or
+    # aside (", a plan the billionaire has modified") that the parse hangs inside it.
+    for kind, start, end in list(cands):
+        comma = _first_break(doc, start, end)
+        if comma is not None:
+            cands.append((f"{kind.split('_core')[0]}_comma", start, comma))
     seen: set[tuple[int, int]] = set()
     out = []
     for kind, start, end in cands:
@@ -791,6 +797,19 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         seen.add((start, end))
         out.append((kind, start, end))
     return out
+
+
+BREAKS = {",", ";", "—", "–", "--"}
+
+
+def _first_break(doc: Doc, start: int, end: int) -> int | None:
+    """The first comma, semicolon or dash inside [start, end) after its third token and
+    outside quotation marks, or None."""
+    arrays = doc_arrays(doc)
+    for i in range(start + 3, end - 1):
+        if arrays.word_class[i] in BREAKS and arrays.count(arrays.quotes, start, i) % 2 == 0:
+            return i
+    return None
 
 
 # Phrases that a multi-word cue runs through to reach its content: "had kind words for X",
@@ -895,13 +914,17 @@ def candidate_features(
     tail = " ".join(words[end : min(end + 2, sent_end)]) or "<end>"
     feats.append(f"tail={tail}")
     feats.append(f"base_tail={base}|{tail}")
+    feats.append(f"kind_tail={kind}|{tail}")
     feats.append(f"lemma_tail={lemma}|{tail}")
     outside = next((i for i in range(end, sent_end) if not doc[i].is_punct), None)
     if outside is not None:
-        feats.append(f"cut_after={doc[outside].dep_}|{start <= arrays.heads[outside] < end}")
+        cut = f"{doc[outside].dep_}|{start <= arrays.heads[outside] < end}"
+        feats.append(f"cut_after={cut}")
+        feats.append(f"kind_cut_after={kind}|{cut}")
     lead = " ".join(words[max(sent_start, start - 2) : start]) or "<start>"
     feats.append(f"lead={lead}")
     feats.append(f"base_lead={base}|{lead}")
+    feats.append(f"lemma_base_side={lemma}|{base}|{side}|{bucket}")
     # How sure the cue detector is: a weak cue needs a typical content to be kept.
     cue_bucket = max(-1, min(4, int(cue_value)))
     feats.append(f"cue={cue_bucket}")
