@@ -999,11 +999,14 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     quotes = find_quotes(_doc_text(doc))
     found: list[_Found] = []
     used_cues: set[int] = set()
+    orphans: list[tuple[int, int]] = []
     for q_start, q_end in quotes:
         item = _direct(doc, q_start, q_end, found)
         if item is not None:
             found.append(item)
             used_cues.add(item.cue_token.i)
+        elif _starts_clause(_doc_text(doc), q_start):
+            orphans.append((q_start, q_end))
     model_cues = _model_cues(doc, quotes)
     if model_cues is None:
         looked_at = range(len(doc))
@@ -1018,6 +1021,15 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         if item is not None:
             found.append(item)
     found.sort(key=lambda f: (f.content[0], f.cue[0]))
+    if orphans:
+        # Quotes with no cue of their own that continue a mixed or indirect attribution
+        # ('Rubio "apologized numerous times," Hannity said. "I think it's time ..."').
+        for q_start, q_end in orphans:
+            before = [f for f in found if f.content[1] <= q_start]
+            item = _continuation(doc, q_start, q_end, before[-1:], any_kind=True)
+            if item is not None:
+                found.append(item)
+        found.sort(key=lambda f: (f.content[0], f.cue[0]))
     result = [_to_model(doc, f, i + 1, resolver, found) for i, f in enumerate(found)]
     doc.user_data.pop(TEXT_KEY, None)
     doc.user_data.pop(ARRAYS_KEY, None)
@@ -1198,12 +1210,15 @@ def _cue_before(doc: Doc, q_start: int) -> Token | None:
     return None
 
 
-def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
-    """A quote with no cue that follows a direct quote of the previous or same paragraph."""
+def _continuation(
+    doc: Doc, q_start: int, q_end: int, found: list[_Found], any_kind: bool = False
+) -> _Found | None:
+    """A quote with no cue that follows a direct quote (with `any_kind`, any attribution) of
+    the previous or same paragraph."""
     if not found:
         return None
     last = found[-1]
-    if last.kind != "direct" or q_start - last.content[1] > 400:
+    if (last.kind != "direct" and not any_kind) or q_start - last.content[1] > 400:
         return None
     between = _doc_text(doc)[last.content[1] : q_start]
     # The cue between two parts of a paragraph may carry a long apposition ("said Federico
