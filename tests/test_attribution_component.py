@@ -142,3 +142,30 @@ def test_blanked_boilerplate_keeps_offsets(nlp):
     a = _by_content(_run(nlp, masked), "bridge would reopen")
     assert masked[a.content.start : a.content.end] == a.content.text
     assert a.speaker.name == "Maria Lopez"
+
+
+def test_quotes_written_with_two_apostrophes(nlp):
+    text = "''We are offering our community the chance,'' Ms. White said on Saturday."
+    a = _by_content(_run(nlp, text), "offering our community")
+    assert a.kind == "direct"
+    assert a.content.text == "''We are offering our community the chance,''"
+    assert a.cue.text == "said"
+
+
+def test_quote_with_no_cue_continues_the_mixed_quote_before_it(nlp):
+    text = (
+        'Rubio "apologized numerous times on this show," Hannity said. "I think it is time '
+        'for people to move on."'
+    )
+    found = _run(nlp, text)
+    first = _by_content(found, "apologized numerous times")
+    second = _by_content(found, "time for people to move on")
+    assert second.cue.start == first.cue.start and second.cue.text == "said"
+    assert second.speaker is not None and second.speaker.text == "Hannity"
+
+
+def test_noun_cue_with_that_clause(nlp):
+    text = "Senator Tom Becker's claim that the dam was sabotaged drew criticism."
+    a = _by_content(_run(nlp, text), "the dam was sabotaged")
+    assert a.cue.text == "claim"
+    assert a.speaker is not None and a.speaker.name == "Tom Becker"

@@ -957,13 +957,16 @@ def null_features(cue_feats: list[str], cue_value: float) -> list[str]:
 
 
 def choose_content(
-    doc: Doc, tok: Token, cue_value: float, cue_feats: list[str]
+    doc: Doc, tok: Token, cue_value: float, cue_feats: list[str], refuse: bool = True
 ) -> tuple[int, int] | None:
     """The content candidate of cue `tok` that the chooser scores highest, or None when the
     "no content" option scores higher than every candidate (the cue is taken for a false
-    alarm, or for one whose content no candidate covers)."""
+    alarm, or for one whose content no candidate covers); without `refuse`, the best
+    candidate whatever its score."""
     weights, offset, _ = _chooser()
     best_value = offset + _total(weights, null_features(cue_feats, cue_value))
+    if not refuse:
+        best_value = float("-inf")
     best: tuple[int, int] | None = None
     for kind, start, end in content_candidates(doc, tok):
         feats = candidate_features(doc, tok, kind, start, end, cue_value)
@@ -1281,6 +1284,20 @@ def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> CueScores | None:
     return CueScores(picked, threshold, quoted, sentences)
 
 
+def _sure_cue(tok: Token) -> bool:
+    """A report inside a report ("Bloomberg reported that four sources said the government
+    knows ..."): "say" with a noun subject and a clause, in the clause of a reporting verb,
+    is a cue whatever the detector's score (it scores such nested speech low)."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() != "say" or tok.dep_ != "ccomp":
+        return False
+    if not _is_cue_verb(tok.head):
+        return False
+    kids = list(tok.children)
+    return any(c.dep_ == "ccomp" and c.i > tok.i for c in kids) and any(
+        c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in kids
+    )
+
+
 def _scored_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens the detector scores: those whose "lemma|POS" headed a cue in its
     training texts (all tokens when the model lists none)."""
@@ -1309,6 +1326,9 @@ def _indirect(
         paragraph = _paragraph_after_colon(doc, tok)
         if paragraph is not None:
             return _found_span(doc, tok, paragraph, quotes)
+    sure = _sure_cue(tok)
+    if model_cues is not None and sure and tok.i not in model_cues.values:
+        model_cues.values[tok.i] = model_cues.threshold
     if model_cues is not None and tok.i not in model_cues.values:
         return None
     chooser = model_cues is not None and bool(_chooser()[0])
@@ -1333,7 +1353,7 @@ def _indirect(
     if chooser and model_cues is not None:
         # The chooser ranks every candidate, the rule clause among them, against "none".
         value = model_cues.values[tok.i]
-        content = choose_content(doc, tok, value, model_cues.features(tok))
+        content = choose_content(doc, tok, value, model_cues.features(tok), refuse=not sure)
     else:
         content = _clause_content(doc, tok)
         if content is None and (learned or lemma not in CLAUSE_ONLY):
