@@ -172,7 +172,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="use the first N train texts")
     parser.add_argument("--cache", type=Path, default=None, help="DocBin cache of parsed train")
-    parser.add_argument("--c", type=float, default=0.3, help="inverse regularisation strength")
+    parser.add_argument("--c", type=float, default=0.1, help="inverse regularisation strength")
     parser.add_argument("--dense", action="store_true", help="add the token vectors (doc.tensor)")
     parser.add_argument("--parse-only", action="store_true", help="fill the cache and stop")
     parser.add_argument(
