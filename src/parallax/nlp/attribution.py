@@ -1298,6 +1298,18 @@ def _sure_cue(tok: Token) -> bool:
     )
 
 
+def _sure_noun_cue(tok: Token) -> bool:
+    """A reporting noun with a possessor and a that-clause ("X's claim that ...") is a cue
+    whatever the chooser's "no content" option scores: the that-clause is what was said."""
+    if tok.lemma_.lower() not in CUE_NOUNS:
+        return False
+    kids = list(tok.children)
+    return any(c.dep_ == "poss" for c in kids) and any(
+        c.dep_ in ("acl", "ccomp") and c.i > tok.i and any(g.lower_ == "that" for g in c.children)
+        for c in kids
+    )
+
+
 def _scored_tokens(doc: Doc) -> list[int]:
     """Indices of the tokens the detector scores: those whose "lemma|POS" headed a cue in its
     training texts (all tokens when the model lists none)."""
@@ -1339,7 +1351,8 @@ def _indirect(
         return _according_to(doc, tok)
     if tok.pos_ == "NOUN" and chooser and model_cues is not None:
         value = model_cues.values[tok.i]
-        content = choose_content(doc, tok, value, model_cues.features(tok))
+        refuse = not _sure_noun_cue(tok)
+        content = choose_content(doc, tok, value, model_cues.features(tok), refuse=refuse)
         return None if content is None else _noun_cue(doc, tok, quotes, content)
     if tok.pos_ == "NOUN" and (learned or tok.lemma_.lower() in CUE_NOUNS):
         return _noun_cue(doc, tok, quotes)
