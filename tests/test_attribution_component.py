@@ -169,3 +169,22 @@ def test_noun_cue_with_that_clause(nlp):
     a = _by_content(_run(nlp, text), "the dam was sabotaged")
     assert a.cue.text == "claim"
     assert a.speaker is not None and a.speaker.name == "Tom Becker"
+
+
+def test_quote_tag_with_a_long_apposition_before_the_verb(nlp):
+    text = (
+        "“The speech shows that the party can still run on bold ideas,” Adam Green, co-founder "
+        "of the Progressive Campaign Change Committee, said in a statement."
+    )
+    a = _by_content(_run(nlp, text), "bold ideas")
+    assert a.kind == "direct" and a.cue.text == "said"
+    assert a.speaker is not None and a.speaker.name == "Adam Green"
+
+
+def test_words_after_a_quote_that_are_not_its_speaker_do_not_tag_it(nlp):
+    text = (
+        "“We will win,” the crowd chanted for an hour in the rain outside the hall while the "
+        "candidate, who arrived late from the airport, said nothing."
+    )
+    found = _run(nlp, text)
+    assert all(a.cue.text != "said" for a in found), found

@@ -1171,6 +1171,7 @@ def _cue_after(doc: Doc, q_end: int) -> Token | None:
     )
     if first is None:
         return None
+    opening: Token | None = None
     for tok in first:
         if tok.idx < q_end:
             continue
@@ -1178,12 +1179,33 @@ def _cue_after(doc: Doc, q_end: int) -> Token | None:
             return None
         if tok.text in STRAIGHT_MARKS:
             return None
+        if opening is None and not tok.is_punct:
+            opening = tok
         count += 1
-        if count > 10:
+        if count > LONG_TAG:
             return None
         if _is_cue_verb(tok):
-            return tok
+            if count <= SHORT_TAG or _subject_opens_tag(tok, opening):
+                return tok
+            return None
     return None
+
+
+SHORT_TAG = 10  # words between a closing mark and the verb of its tag, whatever they are
+LONG_TAG = 30  # words, when all of them but the verb are its subject ("X, co-founder of Y, said")
+
+
+def _subject_opens_tag(verb: Token, opening: Token | None) -> bool:
+    """True when the subject of `verb` is the phrase that opens the tag of a quote, so that
+    the words before the verb are the speaker and its apposition."""
+    subject = _speaker_of(verb)
+    return (
+        opening is not None
+        and subject is not None
+        and subject.i < verb.i
+        and subject.left_edge.i <= opening.i
+        and subject.right_edge.i >= verb.i - 2
+    )
 
 
 def _cue_before(doc: Doc, q_start: int) -> Token | None:
