@@ -188,3 +188,13 @@ def test_words_after_a_quote_that_are_not_its_speaker_do_not_tag_it(nlp):
     )
     found = _run(nlp, text)
     assert all(a.cue.text != "said" for a in found), found
+
+
+def test_according_to_set_off_by_commas_takes_both_sides(nlp):
+    text = "Fundraising, according to the campaign, has surged since the convention."
+    found = [a for a in _run(nlp, text) if a.cue.text == "according to"]
+    assert sorted(a.content.text for a in found) == [
+        "Fundraising",
+        "has surged since the convention",
+    ]
+    assert all(a.speaker is not None and a.speaker.text == "the campaign" for a in found)

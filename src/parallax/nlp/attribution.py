@@ -10,6 +10,7 @@ to); it adds no model of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import json
@@ -161,7 +162,7 @@ class _Found:
     medium: Span | None = None
     stance: str = "assert"
     negated: bool = False
-    parts: list[tuple[int, int]] = field(default_factory=list)
+    parts: list[tuple[int, int]] = field(default_factory=list)  # more content, same cue
 
 
 # --- quotations --------------------------------------------------------------------------
@@ -1023,6 +1024,8 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         item = _indirect(doc, doc[i], quotes, model_cues)
         if item is not None:
             found.append(item)
+            # A content on both sides of its cue is two attributions sharing the cue.
+            found += [dataclasses.replace(item, content=part, parts=[]) for part in item.parts]
     found.sort(key=lambda f: (f.content[0], f.cue[0]))
     if orphans:
         # Quotes with no cue of their own that continue a mixed or indirect attribution
@@ -1596,14 +1599,21 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
     phrase_start = tok.i
     phrase_end = pobj.right_edge.i + 1
     sent = tok.sent
+    parts = []
     if phrase_start - sent.start <= 1:
         start, end = phrase_end, sent.end
     else:
         start, end = sent.start, phrase_start
+        if _set_off(doc, phrase_start, phrase_end, sent.end):
+            # "Fundraising, according to the campaign, has surged": both sides are the content.
+            rest = _trim(doc, phrase_end, sent.end)
+            if rest[1] > rest[0]:
+                parts.append((doc[rest[0]].idx, doc[rest[1] - 1].idx + len(doc[rest[1] - 1].text)))
     start, end = _trim(doc, start, end)
     if end <= start:
         return None
     return _Found(
+        parts=parts,
         kind="according_to",
         cue=(tok.idx, to.idx + len(to.text)),
         content=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),
@@ -1612,6 +1622,14 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
         speaker_head=pobj,
         stance="report",
     )
+
+
+def _set_off(doc: Doc, start: int, end: int, sent_end: int) -> bool:
+    """True when the phrase [start, end) stands between commas inside its sentence, with
+    words on both sides ("X, according to Y, Z")."""
+    if start < 1 or end >= sent_end - 1:
+        return False
+    return doc[start - 1].text == "," and doc[end].text == ","
 
 
 def _noun_cue(
