@@ -198,3 +198,12 @@ def test_according_to_set_off_by_commas_takes_both_sides(nlp):
         "has surged since the convention",
     ]
     assert all(a.speaker is not None and a.speaker.text == "the campaign" for a in found)
+
+
+def test_asked_participle_leaves_the_asker_unnamed(nlp):
+    text = "Asked whether he would run again, Johnson said he had not decided."
+    found = _run(nlp, text)
+    asked = [a for a in found if a.cue.text == "Asked"]
+    said = _by_content(found, "he had not decided")
+    assert said.speaker is not None and said.speaker.text == "Johnson"
+    assert asked and all(a.speaker is None for a in asked), found

@@ -282,6 +282,8 @@ def _speaker_of(verb: Token) -> Token | None:
     or the passive subject of "X was quoted as saying"."""
     if verb.lemma_.lower() in IMPERSONAL_CUES:
         return None
+    if _asked_of_speaker(verb):
+        return None
     if verb.pos_ == "ADP":
         # "In the CBS poll, ...": the object of the preposition is the source.
         return next((c for c in verb.children if c.dep_ == "pobj"), None)
@@ -309,6 +311,16 @@ def _speaker_of(verb: Token) -> Token | None:
 
 
 NOMINAL = ("NOUN", "PROPN", "PRON")
+QUESTION_VERBS = {"ask", "press", "question", "quiz"}
+
+
+def _asked_of_speaker(verb: Token) -> bool:
+    """ "Asked whether he would ..., Johnson said": a bare participle of asking, with no
+    subject or auxiliary of its own, is the unnamed reporter's question; the subject it hangs
+    on is the one asked, not the asker (PolNeAR gives such cues no source)."""
+    if verb.tag_ != "VBN" or verb.lemma_.lower() not in QUESTION_VERBS:
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
 
 
 def _inverted_subject(verb: Token) -> Token | None:
