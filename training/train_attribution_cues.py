@@ -10,8 +10,10 @@ tuning; fits on the rest:
 2. the content chooser: a conditional logit that, for each cue the detector scores above a
    lower threshold, picks one of its `content_candidates` or the "no content" option (whose
    features are the cue's own). It is fitted on cue scores from detectors that did not see the
-   text (three folds), as at run time. The lower cue threshold and the offset of the "no
-   content" option are picked by content F1 (50% overlap) on the held-out texts.
+   text (three folds), as at run time. The lower cue threshold, the offset of the "no
+   content" option and the cue score from which a reporting verb of the lexicon is never
+   refused are picked by content F1 (50% overlap) of the final attributions on the held-out
+   texts.
 Writes the non-zero weights as JSON next to attribution.py
 (src/parallax/nlp/attribution_cues.json). With --cache, the parse (and the out-of-fold cue
 scores) are kept for the next run; --content-only refits the chooser with the shipped detector.
@@ -59,6 +61,7 @@ MIN_CUE_RATE = 0.005  # a lemma heading fewer of its occurrences' cues is not sc
 LOWEST_CUE = -1.5  # the chooser is trained on cues the detector scores at least this
 CUE_THRESHOLDS = (-1.5, -1.0, -0.5)  # tried for the chooser's lower cue threshold
 NULL_OFFSETS = (-1.5, -1.0, -0.5, 0.0, 0.5)  # tried for the "no content" option
+SURE_VERB_SCORES = (None, 2.0, 1.5, 1.0, 0.5)  # tried for never refusing a reporting verb
 
 
 def _outlet(name: str) -> str:
@@ -306,22 +309,36 @@ def fit_and_tune_content(payload: dict, data, docs, split: int, oof: dict, l2: f
             payload["content"]["cue_threshold"] = cue_threshold
             payload["content"]["null_offset"] = offset
             _write(payload)
-            f1 = score(
-                data[split:],
-                [from_attributions(attribution.find_attributions(d)) for d in docs[split:]],
-            )["content_overlap"]["f1"]
+            f1 = _held_out_content_f1(data[split:], docs[split:])
             print(f"  cue threshold {cue_threshold}, offset {offset}: content F1 {f1:.4f}")
             if f1 > best[0]:
                 best = (f1, cue_threshold, offset)
     payload["content"]["cue_threshold"] = best[1]
     payload["content"]["null_offset"] = best[2]
-    payload["content"]["heldout_content_f1"] = round(best[0], 4)
+    # The "no content" option is fitted to refuse a cue whose candidates all miss; for a
+    # reporting verb the detector is sure of, the best candidate may still be worth a guess.
+    sure = (best[0], None)
+    for value in SURE_VERB_SCORES[1:]:
+        payload["content"]["sure_verb_score"] = value
+        _write(payload)
+        f1 = _held_out_content_f1(data[split:], docs[split:])
+        print(f"  reporting verbs never refused from cue score {value}: content F1 {f1:.4f}")
+        if f1 > sure[0]:
+            sure = (f1, value)
+    payload["content"]["sure_verb_score"] = sure[1]
+    payload["content"]["heldout_content_f1"] = round(sure[0], 4)
     _write(payload)
     print(
-        f"content chooser: held-out content F1 {best[0]:.3f} at cue threshold {best[1]},"
-        f" offset {best[2]}"
+        f"content chooser: held-out content F1 {sure[0]:.3f} at cue threshold {best[1]},"
+        f" offset {best[2]}, reporting verbs never refused from cue score {sure[1]}"
     )
     print(f"wrote {CUE_MODEL_PATH}")
+
+
+def _held_out_content_f1(data, docs) -> float:
+    """Content F1 (50% overlap) of the component's final attributions on held-out texts."""
+    predictions = [from_attributions(attribution.find_attributions(d)) for d in docs]
+    return score(data, predictions)["content_overlap"]["f1"]
 
 
 def _matrix(sparse, dense: list, use_dense: bool):
@@ -337,6 +354,7 @@ def _write(payload: dict) -> None:
     attribution._cue_dense.cache_clear()
     attribution._cue_weights.cache_clear()
     attribution._chooser.cache_clear()
+    attribution._sure_verb_score.cache_clear()
     attribution._cue_lemmas.cache_clear()
 
 

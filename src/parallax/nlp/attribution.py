@@ -962,6 +962,14 @@ def _chooser() -> tuple[dict[str, float], float, float]:
     return content["weights"], float(content["null_offset"]), float(content["cue_threshold"])
 
 
+@functools.cache
+def _sure_verb_score() -> float:
+    """The detector score from which a reporting verb of the lexicon is never refused by the
+    chooser's "no content" option (tuned on the held-out train texts; infinite when absent)."""
+    value = (_cue_model().get("content") or {}).get("sure_verb_score")
+    return float("inf") if value is None else float(value)
+
+
 def null_features(cue_feats: list[str], cue_value: float) -> list[str]:
     """Features of the "no content" option of a cue: the cue's own features, prefixed, so that
     the chooser can refuse a cue the detector let through (a verb used literally)."""
@@ -1403,6 +1411,9 @@ def _indirect(
     if chooser and model_cues is not None:
         # The chooser ranks every candidate, the rule clause among them, against "none".
         value = model_cues.values[tok.i]
+        # A reporting verb the detector is sure of has a content even when no candidate
+        # looks typical: the best one is more often right than not.
+        sure = sure or (tok.pos_ == "VERB" and lemma in CUE_VERBS and value >= _sure_verb_score())
         content = choose_content(doc, tok, value, model_cues.features(tok), refuse=not sure)
     else:
         content = _clause_content(doc, tok)
