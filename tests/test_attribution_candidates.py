@@ -20,6 +20,12 @@ def test_seem_and_appear_have_no_speaker(bare_nlp):
     assert _speaker_of(_token(doc, "appeared")) is None
 
 
+def test_seem_governing_a_reporting_verb_has_its_subject_as_speaker(bare_nlp):
+    doc = bare_nlp("The messages seem to show that the aides met the donors twice.")
+    speaker = _speaker_of(_token(doc, "seem"))
+    assert speaker is not None and speaker.text == "messages"
+
+
 def test_speaker_after_the_verb_in_a_quote_tag(bare_nlp):
     doc = bare_nlp("“The plan is dead,” opined Cleveland's Plain Dealer.")
     speaker = _speaker_of(_token(doc, "opined"))

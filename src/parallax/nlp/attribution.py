@@ -280,7 +280,11 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 def _speaker_of(verb: Token) -> Token | None:
     """The speaker of a reporting verb: its subject, the agent of a passive ("claimed by X"),
     or the passive subject of "X was quoted as saying"."""
-    if verb.lemma_.lower() in IMPERSONAL_CUES:
+    # "It seems that ..." has no speaker; in "Messages seem to show ..." the subject speaks
+    # through the reporting verb that "seem" governs.
+    if verb.lemma_.lower() in IMPERSONAL_CUES and not any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in CUE_VERBS for c in verb.children
+    ):
         return None
     if _asked_of_speaker(verb):
         return None
