@@ -142,3 +142,68 @@ def test_blanked_boilerplate_keeps_offsets(nlp):
     a = _by_content(_run(nlp, masked), "bridge would reopen")
     assert masked[a.content.start : a.content.end] == a.content.text
     assert a.speaker.name == "Maria Lopez"
+
+
+def test_quotes_written_with_two_apostrophes(nlp):
+    text = "''We are offering our community the chance,'' Ms. White said on Saturday."
+    a = _by_content(_run(nlp, text), "offering our community")
+    assert a.kind == "direct"
+    assert a.content.text == "''We are offering our community the chance,''"
+    assert a.cue.text == "said"
+
+
+def test_quote_with_no_cue_continues_the_mixed_quote_before_it(nlp):
+    text = (
+        'Rubio "apologized numerous times on this show," Hannity said. "I think it is time '
+        'for people to move on."'
+    )
+    found = _run(nlp, text)
+    first = _by_content(found, "apologized numerous times")
+    second = _by_content(found, "time for people to move on")
+    assert second.cue.start == first.cue.start and second.cue.text == "said"
+    assert second.speaker is not None and second.speaker.text == "Hannity"
+
+
+def test_noun_cue_with_that_clause(nlp):
+    text = "Senator Tom Becker's claim that the dam was sabotaged drew criticism."
+    a = _by_content(_run(nlp, text), "the dam was sabotaged")
+    assert a.cue.text == "claim"
+    assert a.speaker is not None and a.speaker.name == "Tom Becker"
+
+
+def test_quote_tag_with_a_long_apposition_before_the_verb(nlp):
+    text = (
+        "“The speech shows that the party can still run on bold ideas,” Adam Green, co-founder "
+        "of the Progressive Campaign Change Committee, said in a statement."
+    )
+    a = _by_content(_run(nlp, text), "bold ideas")
+    assert a.kind == "direct" and a.cue.text == "said"
+    assert a.speaker is not None and a.speaker.name == "Adam Green"
+
+
+def test_words_after_a_quote_that_are_not_its_speaker_do_not_tag_it(nlp):
+    text = (
+        "“We will win,” the crowd chanted for an hour in the rain outside the hall while the "
+        "candidate, who arrived late from the airport, said nothing."
+    )
+    found = _run(nlp, text)
+    assert not [a for a in found if "We will win" in a.content.text and a.cue.text == "said"]
+
+
+def test_according_to_set_off_by_commas_takes_both_sides(nlp):
+    text = "Fundraising, according to the campaign, has surged since the convention."
+    found = [a for a in _run(nlp, text) if a.cue.text == "according to"]
+    assert sorted(a.content.text for a in found) == [
+        "Fundraising",
+        "has surged since the convention",
+    ]
+    assert all(a.speaker is not None and a.speaker.text == "the campaign" for a in found)
+
+
+def test_asked_participle_leaves_the_asker_unnamed(nlp):
+    text = "Asked whether he would run again, Johnson said he had not decided."
+    found = _run(nlp, text)
+    asked = [a for a in found if a.cue.text == "Asked"]
+    said = _by_content(found, "he had not decided")
+    assert said.speaker is not None and said.speaker.text == "Johnson"
+    assert asked and all(a.speaker is None for a in asked), found

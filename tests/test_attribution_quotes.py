@@ -1,6 +1,7 @@
 """find_quotes: quotation spans in raw text, without a model."""
 
 from parallax.nlp.attribution import find_quotes
+from parallax.nlp.marks import mark_double_apostrophes
 
 
 def _texts(text: str) -> list[str]:
@@ -35,6 +36,19 @@ def test_unclosed_quote_runs_into_next_paragraph_that_opens_with_a_mark():
     assert start == 0 and text[end - 1] == "”" and "Second paragraph" in text[start:end]
 
 
-def test_unclosed_quote_without_continuation_is_dropped():
-    text = "“An opening mark that never closes.\n\nA plain paragraph."
-    assert find_quotes(text) == []
+def test_unclosed_quote_without_continuation_ends_with_its_paragraph():
+    text = "He said: “An opening mark that never closes.  \n\nA plain paragraph."
+    assert _texts(text) == ["“An opening mark that never closes."]
+
+
+def test_two_apostrophes_stand_for_a_double_mark():
+    text = "''We are offering our community the chance,'' Ms. White said - ''So terrible.''"
+    assert _texts(text) == ["''We are offering our community the chance,''", "''So terrible.''"]
+
+
+def test_two_apostrophes_keep_offsets_and_length():
+    text = "He said ''no,'' twice."
+    marked = mark_double_apostrophes(text)
+    assert len(marked) == len(text)
+    assert marked.index('"') == text.index("''")
+    assert mark_double_apostrophes("It's Bill's.") == "It's Bill's."

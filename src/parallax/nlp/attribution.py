@@ -10,18 +10,25 @@ to); it adds no model of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_STOP, LEMMA, LOWER, POS, SENT_START
 from spacy.language import Language
+from spacy.symbols import AUX as AUX_ID
+from spacy.symbols import VERB as VERB_ID
+from spacy.symbols import conj as CONJ_ID
 from spacy.tokens import Doc, Span, Token
 
 from parallax.model import Attribution, Speaker
 from parallax.model import Span as TextSpan
+from parallax.nlp.marks import mark_double_apostrophes
 from parallax.nlp.speakers import ORG_WORDS, SpeakerResolver
 
 # Reporting verbs (lemmas) and the stance each one gives the speaker toward the content.
@@ -131,7 +138,12 @@ CUE_NOUNS: dict[str, str] = {
 CLAUSE_ONLY = {"know", "find", "show", "feel", "expect", "post", "continue", "point", "call"}
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
+# Straight marks as tokens: '"' and the two apostrophes some outlets write for one ("''").
+STRAIGHT_MARKS = ('"', "''")
 SOURCE_NOUNS = {"source", "person", "people", "insider"}
+# Cues whose subject is what is judged, not who judges ("Clinton appeared to have the most to
+# gain"): PolNeAR gives them no source four times out of five.
+IMPERSONAL_CUES = {"seem", "appear"}
 
 if not Doc.has_extension("attributions"):
     Doc.set_extension("attributions", default=None)
@@ -150,7 +162,7 @@ class _Found:
     medium: Span | None = None
     stance: str = "assert"
     negated: bool = False
-    parts: list[tuple[int, int]] = field(default_factory=list)
+    parts: list[tuple[int, int]] = field(default_factory=list)  # more content, same cue
 
 
 # --- quotations --------------------------------------------------------------------------
@@ -160,21 +172,24 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     """Character spans of quotations, marks included, in reading order.
 
     Curly and straight double marks; top-level curly single marks when they open at a word
-    start and close at a word end. An opening mark with no closing mark in its paragraph runs
-    on when the next paragraph opens with a mark (the convention for multi-paragraph quotes);
-    otherwise it is dropped. Nested quotes are left inside their outer quote.
+    start and close at a word end; two apostrophes ("''") stand for a double mark. An opening
+    mark with no closing mark in its paragraph runs on when the next paragraph opens with a
+    mark (the convention for multi-paragraph quotes); otherwise it ends with its paragraph.
+    Nested quotes are left inside their outer quote.
     """
     spans: list[tuple[int, int]] = []
+    text = mark_double_apostrophes(text)
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     pending: int | None = None
+    pending_end = 0
     for p_start, p_end in paragraphs:
         para = text[p_start:p_end]
+        if not para.strip():
+            continue
         i = 0
-        if (
-            pending is not None
-            and not para.lstrip()[:1]
-            or (pending is not None and para.lstrip()[:1] not in OPEN_MARKS + '"')
-        ):
+        if pending is not None and para.lstrip()[:1] not in OPEN_MARKS + '"':
+            # The quotation never closes: it runs to the end of the paragraph it was last in.
+            spans.append((pending, pending_end))
             pending = None
         while i < len(para):
             ch = para[i]
@@ -190,6 +205,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 if close is None:
                     if pending is None:
                         pending = p_start + i
+                    pending_end = p_start + len(para.rstrip())
                     break
                 start = pending if pending is not None else p_start + i
                 pending = None
@@ -197,6 +213,8 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 i = close + 1
                 continue
             i += 1
+    if pending is not None:
+        spans.append((pending, pending_end))
     return spans
 
 
@@ -262,6 +280,14 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 def _speaker_of(verb: Token) -> Token | None:
     """The speaker of a reporting verb: its subject, the agent of a passive ("claimed by X"),
     or the passive subject of "X was quoted as saying"."""
+    # "It seems that ..." has no speaker; in "Messages seem to show ..." the subject speaks
+    # through the reporting verb that "seem" governs.
+    if verb.lemma_.lower() in IMPERSONAL_CUES and not any(
+        c.dep_ == "xcomp" and c.lemma_.lower() in CUE_VERBS for c in verb.children
+    ):
+        return None
+    if _asked_of_speaker(verb):
+        return None
     if verb.pos_ == "ADP":
         # "In the CBS poll, ...": the object of the preposition is the source.
         return next((c for c in verb.children if c.dep_ == "pobj"), None)
@@ -274,12 +300,50 @@ def _speaker_of(verb: Token) -> Token | None:
         after = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
         if after is not None and after.head.i == verb.i and after.ent_type_ == "PERSON":
             return after
+        inverted = _inverted_subject(verb)
+        if inverted is not None:
+            return inverted
+        if verb.dep_ == "acl" and verb.head.i < verb.i and verb.head.pos_ in NOMINAL:
+            # "handwritten ledgers showing ...", "Ytterberg, explaining ...": the noun speaks.
+            return verb.head
         return None
     if not passive:
         return subject
     if verb.lemma_ == "quote":
         return subject
     return _agent(verb)
+
+
+NOMINAL = ("NOUN", "PROPN", "PRON")
+QUESTION_VERBS = {"ask", "press", "question", "quiz"}
+
+
+def _asked_of_speaker(verb: Token) -> bool:
+    """ "Asked whether he would ..., Johnson said": a bare participle of asking, with no
+    subject or auxiliary of its own, is the unnamed reporter's question; the subject it hangs
+    on is the one asked, not the asker (PolNeAR gives such cues no source)."""
+    if verb.tag_ != "VBN" or verb.lemma_.lower() not in QUESTION_VERBS:
+        return False
+    return not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """The speaker a parse left without the subject relation: after the verb in a quote's
+    tag ("…,” opined Cleveland's Plain Dealer"), or a name right before it ("…, USA Today
+    reports")."""
+    doc = verb.doc
+    if verb.i > 0 and (doc[verb.i - 1].text in (",", "”", "—") or doc[verb.i - 1].is_quote):
+        for child in verb.rights:
+            if (
+                child.left_edge.i == verb.i + 1
+                and child.dep_ in ("dobj", "npadvmod", "attr", "nsubj")
+                and child.pos_ in ("PROPN", "NOUN")
+            ):
+                return child
+    for child in verb.lefts:
+        if child.dep_ == "npadvmod" and child.pos_ == "PROPN" and child.right_edge.i == verb.i - 1:
+            return child
+    return None
 
 
 def _agent(verb: Token) -> Token | None:
@@ -291,7 +355,7 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
-def _speaker_span(head: Token) -> Span:
+def _speaker_span(head: Token, cue: Token | None = None) -> Span:
     """The speaker phrase as PolNeAR marks it: appositions and restrictive relative clauses
     in, a relative clause set off by a comma out ("Sanders, who had said ..., said"), and the
     comma that closes an apposition kept ("Dean Johnson, a salesman from Sumter, said")."""
@@ -302,12 +366,17 @@ def _speaker_span(head: Token) -> Span:
             comma = child.left_edge.i - 1
             if comma > head.i and doc[comma].text == ",":
                 right = min(right, comma - 1)
+    if cue is not None and head.i < cue.i <= right:
+        # The speaker is the noun a cue hangs on ("ledgers showing ..."): stop before the cue.
+        right = min(right, cue.left_edge.i - 1)
     while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1
     while right > left and (doc[right].is_space or doc[right].text in (".", ";", ":", ",")):
         right -= 1
-    has_appos = any(c.dep_ == "appos" and c.i <= right for c in head.children)
-    if has_appos and right + 1 < len(doc) and doc[right + 1].text in (",", "—", "–"):
+    # The mark that closes an apposition or aside is kept when the phrase holds its opening
+    # twin ("Dean Johnson, a salesman from Sumter, said"; "Frankel — like Reid — said").
+    closing = doc[right + 1].text if right + 1 < len(doc) else ""
+    if closing in (",", "—", "–") and any(t.text == closing for t in doc[left : right + 1]):
         right += 1
     return doc[left : right + 1]
 
@@ -407,6 +476,8 @@ def _is_media(tok: Token, resolver: SpeakerResolver) -> bool:
 
 CUE_MODEL_PATH = Path(__file__).with_name("attribution_cues.json")
 CANDIDATE_POS = {"VERB", "AUX", "NOUN", "ADP", "ADJ", "PUNCT"}
+# Cue heads whose content the learned chooser picks (colons and "according to" use rules).
+CHOOSER_POS = ("VERB", "AUX", "ADJ", "ADP", "NOUN")
 
 
 def is_cue_candidate(tok: Token) -> bool:
@@ -443,64 +514,71 @@ def cue_features(
     tok: Token, in_quote: bool, sent_info: tuple[int, bool] | None = None
 ) -> list[str]:
     """Sparse features of a token for the cue detector (lexical, syntactic, quote context)."""
+    doc = tok.doc
     lemma = tok.lemma_.lower()
+    pos, dep, tag = tok.pos_, tok.dep_, tok.tag_
     head = tok.head
-    child_deps = sorted({c.dep_ for c in tok.children})
+    head_lemma, head_dep, head_pos = head.lemma_.lower(), head.dep_, head.pos_
+    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+    prev = doc[tok.i - 1] if tok.i > 0 else None
+    next_lower = nxt.lower_ if nxt is not None else "<end>"
+    children = [(c, c.dep_) for c in tok.children]
     feats = [
         "bias",
         f"lemma={lemma}",
-        f"pos={tok.pos_}",
-        f"tag={tok.tag_}",
-        f"dep={tok.dep_}",
-        f"lemma_dep={lemma}|{tok.dep_}",
-        f"lemma_tag={lemma}|{tok.tag_}",
-        f"head_lemma={head.lemma_.lower()}",
-        f"head_dep={head.dep_}|{tok.dep_}",
+        f"pos={pos}",
+        f"tag={tag}",
+        f"dep={dep}",
+        f"lemma_dep={lemma}|{dep}",
+        f"lemma_tag={lemma}|{tag}",
+        f"head_lemma={head_lemma}",
+        f"head_dep={head_dep}|{dep}",
         f"in_quote={in_quote}",
-        f"lexicon={lemma in CUE_VERBS}|{tok.pos_}",
-        f"next={tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
-        f"prev={tok.nbor(-1).lower_ if tok.i > 0 else '<start>'}",
-        f"lemma_next={lemma}|{tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc) else '<end>'}",
+        f"lexicon={lemma in CUE_VERBS}|{pos}",
+        f"next={next_lower}",
+        f"prev={prev.lower_ if prev is not None else '<start>'}",
+        f"lemma_next={lemma}|{next_lower}",
     ]
-    for dep in child_deps:
-        feats.append(f"child={dep}")
-        feats.append(f"lemma_child={lemma}|{dep}")
-    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    for child_dep in sorted({d for _, d in children}):
+        feats.append(f"child={child_dep}")
+        feats.append(f"lemma_child={lemma}|{child_dep}")
+    subj = next((c for c, d in children if d in ("nsubj", "nsubjpass")), None)
     if subj is not None:
-        feats.append(f"subj_ent={subj.ent_type_ or subj.pos_}")
+        subj_kind = subj.ent_type_ or subj.pos_
+        feats.append(f"subj_ent={subj_kind}")
         feats.append(f"subj_lemma={subj.lemma_.lower()}")
-        feats.append(f"lemma_subj_ent={lemma}|{subj.ent_type_ or subj.pos_}")
+        feats.append(f"lemma_subj_ent={lemma}|{subj_kind}")
     else:
         feats.append(f"lemma_nosubj={lemma}")
-    for child in tok.children:
-        if child.dep_ in ("prep", "agent", "prt", "aux", "neg", "mark", "advmod"):
-            feats.append(f"lemma_{child.dep_}={lemma}|{child.lower_}")
-        if child.dep_ in ("dobj", "pobj", "attr"):
+    for child, child_dep in children:
+        if child_dep in ("prep", "agent", "prt", "aux", "neg", "mark", "advmod"):
+            feats.append(f"lemma_{child_dep}={lemma}|{child.lower_}")
+        if child_dep in ("dobj", "pobj", "attr"):
             feats.append(f"obj={child.lemma_.lower()}")
-    feats.append(f"head_pos_dep={head.pos_}|{tok.dep_}|{tok.pos_}")
+    feats.append(f"head_pos_dep={head_pos}|{dep}|{pos}")
     # Context a lemma alone misses: unseen verbs by ending, what the complement looks like.
-    feats.append(f"suffix={lemma[-3:]}|{tok.pos_}")
+    feats.append(f"suffix={lemma[-3:]}|{pos}")
     feats.append(f"lemma_in_quote={lemma}|{in_quote}")
-    feats.append(f"lemma_head_pos={lemma}|{head.pos_}|{tok.dep_}")
-    feats.append(f"grand={head.head.lemma_.lower()}|{head.dep_}")
-    for child in tok.children:
-        if child.dep_ in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
+    feats.append(f"lemma_head_pos={lemma}|{head_pos}|{dep}")
+    feats.append(f"grand={head.head.lemma_.lower()}|{head_dep}")
+    for child, child_dep in children:
+        if child_dep in ("ccomp", "xcomp", "acl", "relcl", "advcl"):
             mark = next((g.lower_ for g in child.children if g.dep_ in ("mark", "aux")), "-")
-            feats.append(f"comp={child.dep_}|{mark}")
-            feats.append(f"lemma_comp={lemma}|{child.dep_}|{mark}")
-        if child.dep_ == "xcomp":
+            feats.append(f"comp={child_dep}|{mark}")
+            feats.append(f"lemma_comp={lemma}|{child_dep}|{mark}")
+        if child_dep == "xcomp":
             feats.append(f"xcomp_lemma={child.lemma_.lower()}")
-    feats.append(f"head_lemma_dep={head.lemma_.lower()}|{tok.dep_}")
-    if head.dep_ == "prep":
+    feats.append(f"head_lemma_dep={head_lemma}|{dep}")
+    if head_dep == "prep":
         feats.append(f"gov={head.head.lemma_.lower()}|{head.lower_}")
     if sent_info is None:
         sent = tok.sent
         sent_info = (sent.start, any(t.is_quote for t in sent))
     feats.append(f"sent_quote={sent_info[1]}")
     feats.append(f"pos_in_sent={min(3, (tok.i - sent_info[0]) // 5)}")
-    if tok.i + 1 < len(tok.doc) and tok.nbor(1).text in OPEN_MARKS + '"':
+    if nxt is not None and (nxt.text in OPEN_MARKS or nxt.text in STRAIGHT_MARKS):
         feats.append("quote_follows")
-    if tok.i > 0 and tok.nbor(-1).text in CLOSE_MARKS + '",':
+    if prev is not None and (prev.text in CLOSE_MARKS + "," or prev.text in STRAIGHT_MARKS):
         feats.append("after_quote_or_comma")
     return feats
 
@@ -522,6 +600,13 @@ def _cue_weights() -> tuple[dict[str, float], float]:
 
 
 @functools.cache
+def _cue_lemmas() -> frozenset[str]:
+    """The "lemma|POS" of every token that headed a cue in the detector's training texts;
+    other tokens are not scored (empty: score every candidate)."""
+    return frozenset(_cue_model().get("cue_lemmas", ()))
+
+
+@functools.cache
 def _cue_dense() -> np.ndarray | None:
     """Weights over the spaCy model's token vectors (doc.tensor), if the detector has them."""
     dense = _cue_model().get("dense")
@@ -538,15 +623,91 @@ def dense_cue_scores(doc: Doc) -> np.ndarray:
     return doc.tensor @ dense
 
 
+def _total(weights: dict[str, float], feats: list[str]) -> float:
+    """The sum of the weights of the features (unknown features weigh nothing)."""
+    return sum(map(weights.get, feats, itertools.repeat(0.0)))
+
+
 def cue_score(
     tok: Token, in_quote: bool, dense: float = 0.0, sent_info: tuple[int, bool] | None = None
 ) -> float:
     """Log-odds that a token heads an attribution cue (0 when no model is shipped)."""
     weights, _ = _cue_weights()
-    return dense + sum(weights.get(f, 0.0) for f in cue_features(tok, in_quote, sent_info))
+    return dense + _total(weights, cue_features(tok, in_quote, sent_info))
 
 
 # --- learned content chooser ------------------------------------------------------------
+
+ARRAYS_KEY = "parallax_attribution_arrays"
+
+
+@dataclass
+class DocArrays:
+    """Per-token facts of one doc that the candidate code reads many times, taken from the
+    doc's arrays once (spaCy builds a new Token object on every `doc[i]`)."""
+
+    heads: np.ndarray
+    sent_start: np.ndarray
+    sent_end: np.ndarray
+    quotes: np.ndarray  # running count of quotation-mark tokens
+    verbs: np.ndarray  # running count of VERB/AUX tokens
+    cue_verbs: np.ndarray  # running count of lexicon reporting verbs
+    is_cue_verb: np.ndarray
+    conj: np.ndarray
+    word_class: list[str]
+
+    def count(self, running: np.ndarray, start: int, end: int) -> int:
+        return int(running[end] - running[start])
+
+    def root(self, start: int, end: int) -> int:
+        """The first token of [start, end) whose head lies outside it (or is itself)."""
+        heads = self.heads[start:end]
+        own = np.arange(start, end)
+        outside = np.flatnonzero((heads < start) | (heads >= end) | (heads == own))
+        return start + int(outside[0]) if len(outside) else start
+
+
+def doc_arrays(doc: Doc) -> DocArrays:
+    """The DocArrays of a doc, built on first use and kept while the doc is being read."""
+    cached = doc.user_data.get(ARRAYS_KEY)
+    if cached is not None:
+        return cached
+    n = len(doc)
+    strings = doc.vocab.strings
+    table = doc.to_array([HEAD, POS, DEP, IS_QUOTE, IS_PUNCT, IS_STOP, LOWER, LEMMA, SENT_START])
+    own = np.arange(n, dtype=np.int64)
+    heads = own + table[:, 0].astype(np.int64)
+    starts = np.flatnonzero(table[:, 8].astype(np.int64) == 1)
+    starts = np.union1d([0], starts) if n else starts
+    bounds = np.r_[starts, n]
+    which = np.searchsorted(starts, own, side="right") - 1
+    pos_names = {int(p): strings[int(p)] for p in np.unique(table[:, 1])}
+    verb = np.isin(table[:, 1], [VERB_ID, AUX_ID])
+    lexicon = {int(h) for h in np.unique(table[:, 7]) if strings[int(h)].lower() in CUE_VERBS}
+    is_cue_verb = verb & np.isin(table[:, 7], np.fromiter(lexicon, dtype=np.uint64))
+    flagged = table[:, 4].astype(bool) | table[:, 5].astype(bool)
+    word_class = [
+        strings[int(lower)] if flag else pos_names[int(p)]
+        for lower, flag, p in zip(table[:, 6], flagged, table[:, 1], strict=True)
+    ]
+
+    def running(flags: np.ndarray) -> np.ndarray:
+        return np.r_[0, np.cumsum(flags.astype(np.int64))]
+
+    arrays = DocArrays(
+        heads=heads,
+        sent_start=bounds[which],
+        sent_end=bounds[which + 1],
+        quotes=running(table[:, 3]),
+        verbs=running(verb),
+        cue_verbs=running(is_cue_verb),
+        is_cue_verb=is_cue_verb,
+        conj=table[:, 2] == CONJ_ID,
+        word_class=word_class,
+    )
+    doc.user_data[ARRAYS_KEY] = arrays
+    return arrays
+
 
 CONTENT_DEPS = {
     "ccomp",
@@ -595,12 +756,13 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     to the end of the sentence, because annotators mark each of these in some contexts.
     """
     cands: list[tuple[str, int, int]] = []
-    sent = tok.sent
+    arrays = doc_arrays(doc)
+    sent_start, sent_end = int(arrays.sent_start[tok.i]), int(arrays.sent_end[tok.i])
     clause = _clause_content(doc, tok)
     if clause is not None:
         cands.append(("rule_clause", *clause))
         if clause[0] > tok.i:
-            cands.append(("rule_clause_toend", clause[0], sent.end))
+            cands.append(("rule_clause_toend", clause[0], sent_end))
     generic = _generic_object(doc, tok)
     if generic is not None:
         cands.append(("rule_object", *generic))
@@ -612,7 +774,7 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         cands.append((kind, child.left_edge.i, child.right_edge.i + 1))
         cands.append((f"{kind}_core", child.left_edge.i, _core_end(doc, child)))
         if side == "R":
-            cands.append((f"{kind}_toend", child.left_edge.i, sent.end))
+            cands.append((f"{kind}_toend", child.left_edge.i, sent_end))
         if child.dep_ == "prep":
             for grand in child.children:
                 if grand.dep_ in ("pobj", "pcomp"):
@@ -624,13 +786,25 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     ]
     if rights:
         cands.append(("rights_all", rights[0].left_edge.i, rights[-1].right_edge.i + 1))
-    if tok.i + 1 < sent.end:
-        cands.append(("sent_after", tok.i + 1, sent.end))
+    if tok.i + 1 < sent_end:
+        cands.append(("sent_after", tok.i + 1, sent_end))
     if tok.head.i != tok.i and tok.head.i < tok.i:
         cands.append(("head_left", tok.head.left_edge.i, tok.left_edge.i))
     subject, _ = _subject(tok)
-    if subject is not None and subject.left_edge.i > sent.start:
-        cands.append(("sent_before_subject", sent.start, subject.left_edge.i))
+    if subject is not None and subject.left_edge.i > sent_start:
+        cands.append(("sent_before_subject", sent_start, subject.left_edge.i))
+    for child in tok.children:
+        # "A motion for a roll-call vote has since been denied": what the passive acts on.
+        if child.dep_ in ("nsubjpass", "csubjpass"):
+            cands.append((f"subj_{child.dep_}", child.left_edge.i, child.right_edge.i + 1))
+            cands.append((f"subj_{child.dep_}_core", child.left_edge.i, _core_end(doc, child)))
+    cands += _deep_candidates(doc, tok)
+    # Each phrase also cut at its first comma, dash or semicolon: a deep apposition or
+    # aside (", a plan the billionaire has modified") that the parse hangs inside it.
+    for kind, start, end in list(cands):
+        comma = _first_break(doc, start, end)
+        if comma is not None:
+            cands.append((f"{kind.split('_core')[0]}_comma", start, comma))
     seen: set[tuple[int, int]] = set()
     out = []
     for kind, start, end in cands:
@@ -640,6 +814,61 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         seen.add((start, end))
         out.append((kind, start, end))
     return out
+
+
+BREAKS = {",", ";", "—", "–", "--"}
+
+
+def _first_break(doc: Doc, start: int, end: int) -> int | None:
+    """The first comma, semicolon or dash inside [start, end) after its third token and
+    outside quotation marks, or None."""
+    arrays = doc_arrays(doc)
+    for i in range(start + 3, end - 1):
+        if arrays.word_class[i] in BREAKS and arrays.count(arrays.quotes, start, i) % 2 == 0:
+            return i
+    return None
+
+
+# Phrases that a multi-word cue runs through to reach its content: "had kind words for X",
+# "refused to endorse X", "were quick to condemn X", "expressed an interest in debating X".
+DEEP_HOLDERS = ("dobj", "attr", "acomp", "oprd", "xcomp", "prep", "dative")
+DEEP_PREPS = ("of", "for", "to", "about", "on", "in", "with", "against")
+
+
+def _deep_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
+    """Candidates two or three steps below the cue, right of it: the object of a preposition
+    hanging on its object or complement, and the object of its open complement."""
+    cands: list[tuple[str, int, int]] = []
+    frontier = [(c, c.dep_) for c in tok.children if c.i > tok.i and c.dep_ in DEEP_HOLDERS]
+    for _ in range(2):
+        following = []
+        for node, path in frontier:
+            for child in node.children:
+                if child.i < tok.i:
+                    continue
+                if child.dep_ == "prep":
+                    prep = child.lower_ if child.lower_ in DEEP_PREPS else "prep"
+                    for pobj in child.children:
+                        if pobj.dep_ in ("pobj", "pcomp"):
+                            kind = f"deep_{path}_{prep}"
+                            cands.append((kind, pobj.left_edge.i, pobj.right_edge.i + 1))
+                            cands.append((f"{kind}_core", pobj.left_edge.i, _core_end(doc, pobj)))
+                            following.append((pobj, f"{path}_pobj"))
+                elif node.dep_ in ("xcomp", "pcomp", "acomp") and child.dep_ in (
+                    "dobj",
+                    "xcomp",
+                    "ccomp",
+                    "attr",
+                    "dative",
+                ):
+                    kind = f"deep_{path}_{child.dep_}"
+                    cands.append((kind, child.left_edge.i, child.right_edge.i + 1))
+                    cands.append((f"{kind}_core", child.left_edge.i, _core_end(doc, child)))
+                    following.append((child, f"{path}_{child.dep_}"))
+                elif child.dep_ in ("xcomp", "acomp"):
+                    following.append((child, f"{path}_{child.dep_}"))
+        frontier = following
+    return cands
 
 
 def _bucket(length: int) -> str:
@@ -654,20 +883,18 @@ def candidate_features(
 ) -> list[str]:
     """Sparse features of one content candidate of a cue: its kind and the cue, length,
     first and last words, what stands around it, quotes, verbs and the sentence bounds."""
+    arrays = doc_arrays(doc)
+    words = arrays.word_class
     lemma = tok.lemma_.lower()
     bucket = _bucket(end - start)
-    first = doc[start]
-    last = doc[end - 1]
     side = "R" if start > tok.i else "L"
-    sent = tok.sent
+    sent_start, sent_end = int(arrays.sent_start[tok.i]), int(arrays.sent_end[tok.i])
     base = kind.split("_core")[0].split("_toend")[0]
-    after = doc[end] if end < len(doc) else None
-    before = doc[start - 1] if start > 0 else None
-    span = doc[start:end]
-    quotes = sum(1 for t in span if t.is_quote)
-    roots = [t for t in span if t.head.i < start or t.head.i >= end or t.head.i == t.i]
-    root = roots[0] if roots else first
-    first_word = first.lower_ if first.is_stop or first.is_punct else first.pos_
+    quotes = min(arrays.count(arrays.quotes, start, end), 2)
+    root = doc[arrays.root(start, end)]
+    first_word = words[start]
+    after = "<end>" if end >= len(doc) else words[end]
+    ends_sent = end >= sent_end - 1
     feats = [
         "bias",
         f"kind={kind}",
@@ -682,23 +909,39 @@ def candidate_features(
         f"first={first_word}",
         f"kind_first={kind}|{first_word}",
         f"lemma_first={lemma}|{first_word}",
-        f"last={last.lower_ if last.is_punct or last.is_stop else last.pos_}",
-        f"after={'<end>' if after is None else after.text if after.is_punct else after.pos_}",
-        f"kind_after={kind}|{'<end>' if after is None else after.lower_ if after.is_punct or after.is_stop else after.pos_}",
-        f"before={'<start>' if before is None else before.lower_ if before.is_punct or before.is_stop else before.pos_}",
+        f"last={words[end - 1]}",
+        f"after={after}",
+        f"kind_after={kind}|{after}",
+        f"before={'<start>' if start == 0 else words[start - 1]}",
         f"side={side}|{tok.dep_}",
         f"gap={min(3, abs((start if side == 'R' else end) - tok.i))}",
-        f"quote={min(quotes, 2)}",
-        f"kind_quote={kind}|{min(quotes, 2)}",
-        f"ends_sent={end >= sent.end - 1}",
-        f"kind_ends_sent={kind}|{end >= sent.end - 1}",
-        f"starts_sent={start <= sent.start}",
-        f"has_verb={any(t.pos_ in ('VERB', 'AUX') for t in span)}",
+        f"quote={quotes}",
+        f"kind_quote={kind}|{quotes}",
+        f"ends_sent={ends_sent}",
+        f"kind_ends_sent={kind}|{ends_sent}",
+        f"starts_sent={start <= sent_start}",
+        f"has_verb={arrays.count(arrays.verbs, start, end) > 0}",
         f"root={root.pos_}|{root.dep_}",
         f"kind_root={kind}|{root.pos_}",
-        f"has_conj={any(t.dep_ == 'conj' and t.head.i == root.i for t in span)}",
-        f"has_cue_verb={any(_is_cue_verb(t) for t in span)}",
+        f"has_conj={bool(np.any(arrays.conj[start:end] & (arrays.heads[start:end] == root.i)))}",
+        f"has_cue_verb={arrays.count(arrays.cue_verbs, start, end) > 0}",
     ]
+    # What the span leaves out right after its end and right before its start: a cut before
+    # ", but conceded", ", noting", ", which" is usual; one inside a phrase is not.
+    tail = " ".join(words[end : min(end + 2, sent_end)]) or "<end>"
+    feats.append(f"tail={tail}")
+    feats.append(f"base_tail={base}|{tail}")
+    feats.append(f"kind_tail={kind}|{tail}")
+    feats.append(f"lemma_tail={lemma}|{tail}")
+    outside = next((i for i in range(end, sent_end) if not doc[i].is_punct), None)
+    if outside is not None:
+        cut = f"{doc[outside].dep_}|{start <= arrays.heads[outside] < end}"
+        feats.append(f"cut_after={cut}")
+        feats.append(f"kind_cut_after={kind}|{cut}")
+    lead = " ".join(words[max(sent_start, start - 2) : start]) or "<start>"
+    feats.append(f"lead={lead}")
+    feats.append(f"base_lead={base}|{lead}")
+    feats.append(f"lemma_base_side={lemma}|{base}|{side}|{bucket}")
     # How sure the cue detector is: a weak cue needs a typical content to be kept.
     cue_bucket = max(-1, min(4, int(cue_value)))
     feats.append(f"cue={cue_bucket}")
@@ -706,38 +949,56 @@ def candidate_features(
     return feats
 
 
-@functools.cache
-def _content_weights() -> tuple[dict[str, float], float]:
-    """Weights of the content ranker and the refusal threshold (of the acceptor when the
-    file has one, else of the ranker)."""
-    content = _cue_model().get("content")
-    if not content:
-        return {}, 0.0
-    return content["weights"], float(content["threshold"])
+def _word_class(tok: Token) -> str:
+    """A token as the boundary features see it: punctuation and stop words as themselves,
+    other words by part of speech."""
+    return tok.lower_ if tok.is_punct or tok.is_stop else tok.pos_
 
 
 @functools.cache
-def _accept_weights() -> dict[str, float]:
-    """Weights of the content acceptor: does the cue have any content among its candidates?"""
-    return (_cue_model().get("content") or {}).get("accept_weights", {})
+def _chooser() -> tuple[dict[str, float], float, float]:
+    """The content chooser's weights (over candidate features and, prefixed "n:", the cue
+    features of the "no content" option), the offset of that option, and the lowest cue score
+    the chooser is asked about; trained by training/train_attribution_cues.py."""
+    content = _cue_model().get("content") or {}
+    if "weights" not in content:
+        return {}, 0.0, 0.0
+    return content["weights"], float(content["null_offset"]), float(content["cue_threshold"])
 
 
-def _choose_content(doc: Doc, tok: Token, cue_value: float) -> tuple[int, int] | None:
-    """The content candidate the ranker puts first, or None when the acceptor scores no
-    candidate high enough (then the cue is taken for a false alarm)."""
-    weights, threshold = _content_weights()
-    accept = _accept_weights()
-    best: tuple[float, int, int] | None = None
-    accepted = float("-inf")
+@functools.cache
+def _sure_verb_score() -> float:
+    """The detector score from which a reporting verb of the lexicon is never refused by the
+    chooser's "no content" option (tuned on the held-out train texts; infinite when absent)."""
+    value = (_cue_model().get("content") or {}).get("sure_verb_score")
+    return float("inf") if value is None else float(value)
+
+
+def null_features(cue_feats: list[str], cue_value: float) -> list[str]:
+    """Features of the "no content" option of a cue: the cue's own features, prefixed, so that
+    the chooser can refuse a cue the detector let through (a verb used literally)."""
+    bucket = max(-1, min(4, int(cue_value)))
+    return ["null_bias", f"n:cue={bucket}", *(f"n:{f}" for f in cue_feats)]
+
+
+def choose_content(
+    doc: Doc, tok: Token, cue_value: float, cue_feats: list[str], refuse: bool = True
+) -> tuple[int, int] | None:
+    """The content candidate of cue `tok` that the chooser scores highest, or None when the
+    "no content" option scores higher than every candidate (the cue is taken for a false
+    alarm, or for one whose content no candidate covers); without `refuse`, the best
+    candidate whatever its score."""
+    weights, offset, _ = _chooser()
+    best_value = offset + _total(weights, null_features(cue_feats, cue_value))
+    if not refuse:
+        best_value = float("-inf")
+    best: tuple[int, int] | None = None
     for kind, start, end in content_candidates(doc, tok):
         feats = candidate_features(doc, tok, kind, start, end, cue_value)
-        value = sum(weights.get(f, 0.0) for f in feats)
-        if best is None or value > best[0]:
-            best = (value, start, end)
-        accepted = max(accepted, sum(accept.get(f, 0.0) for f in feats) if accept else value)
-    if best is None or accepted < threshold:
-        return None
-    return best[1], best[2]
+        value = _total(weights, feats)
+        if value > best_value:
+            best_value, best = value, (start, end)
+    return best
 
 
 # --- the finder -------------------------------------------------------------------------
@@ -766,21 +1027,42 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     quotes = find_quotes(_doc_text(doc))
     found: list[_Found] = []
     used_cues: set[int] = set()
+    orphans: list[tuple[int, int]] = []
     for q_start, q_end in quotes:
         item = _direct(doc, q_start, q_end, found)
         if item is not None:
             found.append(item)
             used_cues.add(item.cue_token.i)
+        elif _starts_clause(_doc_text(doc), q_start):
+            orphans.append((q_start, q_end))
     model_cues = _model_cues(doc, quotes)
-    for tok in doc:
-        if tok.i in used_cues:
+    if model_cues is None:
+        looked_at = range(len(doc))
+    else:
+        # Only the detector's cues and the lexicon's verbs (for "X wrote:" lines) can be cues.
+        lexicon = np.flatnonzero(doc_arrays(doc).is_cue_verb).tolist()
+        looked_at = sorted(set(model_cues.values).union(lexicon))
+    for i in looked_at:
+        if i in used_cues:
             continue
-        item = _indirect(doc, tok, quotes, model_cues)
+        item = _indirect(doc, doc[i], quotes, model_cues)
         if item is not None:
             found.append(item)
+            # A content on both sides of its cue is two attributions sharing the cue.
+            found += [dataclasses.replace(item, content=part, parts=[]) for part in item.parts]
     found.sort(key=lambda f: (f.content[0], f.cue[0]))
+    if orphans:
+        # Quotes with no cue of their own that continue a mixed or indirect attribution
+        # ('Rubio "apologized numerous times," Hannity said. "I think it's time ..."').
+        for q_start, q_end in orphans:
+            before = [f for f in found if f.content[1] <= q_start]
+            item = _continuation(doc, q_start, q_end, before[-1:], any_kind=True)
+            if item is not None:
+                found.append(item)
+        found.sort(key=lambda f: (f.content[0], f.cue[0]))
     result = [_to_model(doc, f, i + 1, resolver, found) for i, f in enumerate(found)]
     doc.user_data.pop(TEXT_KEY, None)
+    doc.user_data.pop(ARRAYS_KEY, None)
     return result
 
 
@@ -791,7 +1073,7 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 
 def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
     text = _doc_text(doc)
-    inner = text[q_start + 1 : q_end - 1].strip()
+    inner = text[q_start + 1 : q_end - 1].strip().strip("'").strip()
     if len(inner.split()) < 2 and not inner.endswith((",", ".", "?", "!")):
         return None
     after = _cue_after(doc, q_end)
@@ -824,7 +1106,7 @@ def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found |
         cue=cue_span,
         content=(c_start, q_end),
         cue_token=cue,
-        speaker=_speaker_span(speaker_tok) if speaker_tok is not None else None,
+        speaker=_speaker_span(speaker_tok, cue) if speaker_tok is not None else None,
         speaker_head=speaker_tok,
         stance="assert" if cue.lemma_ == "quote" else stance,
         negated=_negated(cue),
@@ -916,19 +1198,41 @@ def _cue_after(doc: Doc, q_end: int) -> Token | None:
     )
     if first is None:
         return None
+    opening: Token | None = None
     for tok in first:
         if tok.idx < q_end:
             continue
         if "\n" in tok.text or tok.text in OPEN_MARKS or tok.text in (".", "!", "?", ";"):
             return None
-        if tok.text == '"':
+        if tok.text in STRAIGHT_MARKS:
             return None
+        if opening is None and not tok.is_punct:
+            opening = tok
         count += 1
-        if count > 10:
+        if count > LONG_TAG:
             return None
         if _is_cue_verb(tok):
-            return tok
+            if count <= SHORT_TAG or _subject_opens_tag(tok, opening):
+                return tok
+            return None
     return None
+
+
+SHORT_TAG = 10  # words between a closing mark and the verb of its tag, whatever they are
+LONG_TAG = 30  # words, when all of them but the verb are its subject ("X, co-founder of Y, said")
+
+
+def _subject_opens_tag(verb: Token, opening: Token | None) -> bool:
+    """True when the subject of `verb` is the phrase that opens the tag of a quote, so that
+    the words before the verb are the speaker and its apposition."""
+    subject = _speaker_of(verb)
+    return (
+        opening is not None
+        and subject is not None
+        and subject.i < verb.i
+        and subject.left_edge.i <= opening.i
+        and subject.right_edge.i >= verb.i - 2
+    )
 
 
 def _cue_before(doc: Doc, q_start: int) -> Token | None:
@@ -958,15 +1262,21 @@ def _cue_before(doc: Doc, q_start: int) -> Token | None:
     return None
 
 
-def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
-    """A quote with no cue that follows a direct quote of the previous or same paragraph."""
+def _continuation(
+    doc: Doc, q_start: int, q_end: int, found: list[_Found], any_kind: bool = False
+) -> _Found | None:
+    """A quote with no cue that follows a direct quote (with `any_kind`, any attribution) of
+    the previous or same paragraph."""
     if not found:
         return None
     last = found[-1]
-    if last.kind != "direct" or q_start - last.content[1] > 400:
+    if (last.kind != "direct" and not any_kind) or q_start - last.content[1] > 400:
         return None
     between = _doc_text(doc)[last.content[1] : q_start]
-    if re.search(r"[“\"]", between) or len(between.split()) > 15:
+    # The cue between two parts of a paragraph may carry a long apposition ("said Federico
+    # de Jesus, a Democratic strategist who was ..."); across paragraphs little may stand.
+    limit = 15 if "\n" in between else 40
+    if re.search(r"[“\"]|''", between) or len(between.split()) > limit:
         return None
     line_start = _doc_text(doc).rfind("\n", 0, q_start) + 1
     if "\n" in between:
@@ -988,27 +1298,88 @@ def _continuation(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _F
     )
 
 
-def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> dict[int, float] | None:
-    """Token indices the learned detector takes for cue heads, with their scores (None when
-    no model ships)."""
+@dataclass
+class CueScores:
+    """The learned detector's scores of the tokens it takes for cue heads, and the per-token
+    context its features were built from (for the chooser's "no content" option)."""
+
+    values: dict[int, float]
+    threshold: float
+    quoted: list[bool]
+    sentences: list[tuple[int, bool]]
+
+    def features(self, tok: Token) -> list[str]:
+        return cue_features(tok, self.quoted[tok.i], self.sentences[tok.i])
+
+
+def _model_cues(doc: Doc, quotes: list[tuple[int, int]]) -> CueScores | None:
+    """Tokens the learned detector scores at least its threshold (or the lower one at which
+    the content chooser takes over), with their scores; None when no model ships."""
     weights, threshold = _cue_weights()
     if not weights:
         return None
+    lowest = min(threshold, _chooser()[2]) if _chooser()[0] else threshold
     picked: dict[int, float] = {}
     dense = dense_cue_scores(doc)
     sentences = sentence_info(doc)
     quoted = inside_quotes(doc, quotes)
-    for tok in doc:
+    for i in _scored_tokens(doc):
+        tok = doc[i]
         if not is_cue_candidate(tok):
             continue
         value = cue_score(tok, quoted[tok.i], float(dense[tok.i]), sentences[tok.i])
-        if value >= threshold:
+        if value >= lowest:
             picked[tok.i] = value
-    return picked
+    return CueScores(picked, threshold, quoted, sentences)
+
+
+def _sure_cue(tok: Token) -> bool:
+    """A report inside a report ("Bloomberg reported that four sources said the government
+    knows ..."): "say" with a noun subject and a clause, in the clause of a reporting verb,
+    is a cue whatever the detector's score (it scores such nested speech low)."""
+    if tok.pos_ != "VERB" or tok.lemma_.lower() != "say" or tok.dep_ != "ccomp":
+        return False
+    if not _is_cue_verb(tok.head):
+        return False
+    kids = list(tok.children)
+    return any(c.dep_ == "ccomp" and c.i > tok.i for c in kids) and any(
+        c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in kids
+    )
+
+
+def _sure_noun_cue(tok: Token) -> bool:
+    """A reporting noun with a possessor and a that-clause ("X's claim that ...") is a cue
+    whatever the chooser's "no content" option scores: the that-clause is what was said."""
+    if tok.lemma_.lower() not in CUE_NOUNS:
+        return False
+    kids = list(tok.children)
+    return any(c.dep_ == "poss" for c in kids) and any(
+        c.dep_ in ("acl", "ccomp") and c.i > tok.i and any(g.lower_ == "that" for g in c.children)
+        for c in kids
+    )
+
+
+def _scored_tokens(doc: Doc) -> list[int]:
+    """Indices of the tokens the detector scores: those whose "lemma|POS" headed a cue in its
+    training texts (all tokens when the model lists none)."""
+    lemmas = _cue_lemmas()
+    if not lemmas:
+        return list(range(len(doc)))
+    table = doc.to_array([LEMMA, POS])
+    if not len(table):
+        return []
+    strings = doc.vocab.strings
+    pairs, inverse = np.unique(table, axis=0, return_inverse=True)
+    keep = np.fromiter(
+        (f"{strings[int(lemma)].lower()}|{strings[int(pos)]}" in lemmas for lemma, pos in pairs),
+        dtype=bool,
+        count=len(pairs),
+    )
+    return np.flatnonzero(keep[inverse.reshape(-1)]).tolist()
 
 
 def _indirect(
-    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: dict[int, float] | None
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], model_cues: CueScores | None
 ) -> _Found | None:
     learned = model_cues is not None
     if _is_cue_verb(tok) and not _in_quote(tok.idx, quotes):
@@ -1016,10 +1387,22 @@ def _indirect(
         paragraph = _paragraph_after_colon(doc, tok)
         if paragraph is not None:
             return _found_span(doc, tok, paragraph, quotes)
-    if learned and tok.i not in model_cues:
+    sure = _sure_cue(tok)
+    if model_cues is not None and sure and tok.i not in model_cues.values:
+        model_cues.values[tok.i] = model_cues.threshold
+    if model_cues is not None and tok.i not in model_cues.values:
         return None
+    chooser = model_cues is not None and bool(_chooser()[0])
+    below = model_cues is not None and model_cues.values[tok.i] < model_cues.threshold
+    if below and (not chooser or tok.pos_ not in CHOOSER_POS or tok.lower_ == "according"):
+        return None  # under the detector's own threshold only the chooser may take a cue
     if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         return _according_to(doc, tok)
+    if tok.pos_ == "NOUN" and chooser and model_cues is not None:
+        value = model_cues.values[tok.i]
+        refuse = not _sure_noun_cue(tok)
+        content = choose_content(doc, tok, value, model_cues.features(tok), refuse=refuse)
+        return None if content is None else _noun_cue(doc, tok, quotes, content)
     if tok.pos_ == "NOUN" and (learned or tok.lemma_.lower() in CUE_NOUNS):
         return _noun_cue(doc, tok, quotes)
     if tok.text == ":" and learned:
@@ -1029,9 +1412,13 @@ def _indirect(
     if tok.pos_ not in ("VERB", "AUX", "ADJ", "ADP"):
         return None
     lemma = tok.lemma_.lower()
-    if learned and _content_weights()[0]:
-        # The chooser ranks every candidate, the rule clause among them.
-        content = _choose_content(doc, tok, model_cues[tok.i])
+    if chooser and model_cues is not None:
+        # The chooser ranks every candidate, the rule clause among them, against "none".
+        value = model_cues.values[tok.i]
+        # A reporting verb the detector is sure of has a content even when no candidate
+        # looks typical: the best one is more often right than not.
+        sure = sure or (tok.pos_ == "VERB" and lemma in CUE_VERBS and value >= _sure_verb_score())
+        content = choose_content(doc, tok, value, model_cues.features(tok), refuse=not sure)
     else:
         content = _clause_content(doc, tok)
         if content is None and (learned or lemma not in CLAUSE_ONLY):
@@ -1058,7 +1445,7 @@ def _found_span(
         cue=_cue_span(tok),
         content=(c_start, c_end),
         cue_token=tok,
-        speaker=_speaker_span(speaker_tok) if speaker_tok is not None else None,
+        speaker=_speaker_span(speaker_tok, tok) if speaker_tok is not None else None,
         speaker_head=speaker_tok,
         stance=CUE_VERBS.get(lemma, "other"),
         negated=_negated(tok),
@@ -1141,7 +1528,7 @@ def _clause_content(doc: Doc, verb: Token) -> tuple[int, int] | None:
         and verb.lemma_.lower() not in CLAUSE_ONLY
         and not any(c.dep_ in ("dobj", "xcomp", "ccomp") and c.i > verb.i for c in verb.children)
         and verb.left_edge.i > 0
-        and doc[verb.left_edge.i - 1].text in (",", "”", '"', "—")
+        and doc[verb.left_edge.i - 1].text in (",", "”", '"', "''", "—")
         and not _is_cue_verb(verb.head)
     ):
         head = verb.head
@@ -1239,14 +1626,21 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
     phrase_start = tok.i
     phrase_end = pobj.right_edge.i + 1
     sent = tok.sent
+    parts = []
     if phrase_start - sent.start <= 1:
         start, end = phrase_end, sent.end
     else:
         start, end = sent.start, phrase_start
+        if _set_off(doc, phrase_start, phrase_end, sent.end):
+            # "Fundraising, according to the campaign, has surged": both sides are the content.
+            rest = _trim(doc, phrase_end, sent.end)
+            if rest[1] > rest[0]:
+                parts.append((doc[rest[0]].idx, doc[rest[1] - 1].idx + len(doc[rest[1] - 1].text)))
     start, end = _trim(doc, start, end)
     if end <= start:
         return None
     return _Found(
+        parts=parts,
         kind="according_to",
         cue=(tok.idx, to.idx + len(to.text)),
         content=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),
@@ -1257,7 +1651,26 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
     )
 
 
-def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | None:
+def _set_off(doc: Doc, start: int, end: int, sent_end: int) -> bool:
+    """True when the phrase [start, end) stands between commas inside its sentence, with
+    words on both sides ("X, according to Y, Z")."""
+    if start < 1 or end >= sent_end - 1:
+        return False
+    return doc[start - 1].text == "," and doc[end].text == ","
+
+
+def _noun_cue(
+    doc: Doc,
+    tok: Token,
+    quotes: list[tuple[int, int]],
+    content: tuple[int, int] | None = None,
+) -> _Found | None:
+    """A noun cue ("X's claim that ...", "criticism of Y"): the content is `content` (a token
+    range the chooser picked) or, by rule, a that-clause or the object of a preposition; the
+    speaker is the possessor, the agent ("by X"), or the subject of the verb whose object
+    the noun is ("X voiced support for Y")."""
+    if content is not None:
+        return _noun_found(doc, tok, quotes, content)
     clause = next(
         (
             c
@@ -1281,6 +1694,13 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
         clause = pobj
     if clause is None:
         return None
+    return _noun_found(doc, tok, quotes, (clause.left_edge.i, clause.right_edge.i + 1))
+
+
+def _noun_found(
+    doc: Doc, tok: Token, quotes: list[tuple[int, int]], content: tuple[int, int]
+) -> _Found | None:
+    """The attribution of noun cue `tok` with the content at token range `content`."""
     speaker = next((c for c in tok.children if c.dep_ == "poss"), None)
     if speaker is None:
         for c in tok.children:
@@ -1291,10 +1711,14 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
     if speaker is None and tok.dep_ == "pobj" and _is_cue_verb(tok.head.head):
         cue_tok = tok.head.head
         speaker = _speaker_of(cue_tok)
-    start, end = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if speaker is None and tok.dep_ == "dobj" and tok.head.pos_ == "VERB":
+        speaker = _speaker_of(tok.head)  # "X voiced support for Y", "X made the claim"
+    start, end = _trim(doc, *content)
     if end <= start:
         return None
-    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    c_start, c_end = _close_quotes(
+        doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes
+    )
     stance = (
         CUE_NOUNS.get(tok.lemma_.lower(), "other")
         if cue_tok is tok
@@ -1305,7 +1729,7 @@ def _noun_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | N
         cue=(cue_tok.idx, cue_tok.idx + len(cue_tok.text)),
         content=(c_start, c_end),
         cue_token=cue_tok,
-        speaker=_speaker_span(speaker) if speaker is not None else None,
+        speaker=_speaker_span(speaker, cue_tok) if speaker is not None else None,
         speaker_head=speaker,
         stance=stance,
         negated=_negated(cue_tok),

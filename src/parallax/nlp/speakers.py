@@ -14,7 +14,12 @@ import os
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+from spacy.attrs import DEP, POS
+from spacy.symbols import PROPN, appos
 from spacy.tokens import Doc, Span, Token
+
+from parallax.nlp.marks import mark_double_apostrophes
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 HONORIFICS = {
@@ -419,8 +424,9 @@ def _add_bare_surnames(
     covered = set()
     for m in mentions:
         covered.update(range(m.start, m.end))
-    for tok in doc:
-        if tok.pos_ != "PROPN" or tok.idx in covered or not tok.is_title:
+    for i in np.flatnonzero(doc.to_array([POS]) == PROPN).tolist():
+        tok = doc[i]
+        if tok.idx in covered or not tok.is_title:
             continue
         idx = by_key.get(tok.lower_)
         if idx is None or actors[idx].type != "PERSON":
@@ -510,20 +516,29 @@ def demonym_to_country(word: str, actors: list[Actor]) -> str | None:
 
 
 def _quoted_char_mask(text: str) -> list[bool]:
-    """True for characters inside double quotation marks (curly or straight)."""
+    """True for characters inside double quotation marks (curly, straight or "''"), marks
+    included; a blank line ends an unclosed quotation."""
     mask = [False] * len(text)
-    inside = False
-    for i, ch in enumerate(text):
-        if ch == "“" or (ch == '"' and not inside):
-            inside = True
-        elif ch == "”" or (ch == '"' and inside):
+    opened: int | None = None
+    for match in QUOTE_EVENTS.finditer(mark_double_apostrophes(text)):
+        mark, i = match.group(), match.start()
+        if mark == "\n":
+            if opened is not None:
+                mask[opened:i] = [True] * (i - opened)
+            opened = None
+        elif mark == "“" or (mark == '"' and opened is None):
+            opened = i if opened is None else opened
+        elif opened is not None:
+            mask[opened : i + 1] = [True] * (i + 1 - opened)
+            opened = None
+        else:
             mask[i] = True
-            inside = False
-            continue
-        elif ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
-            inside = False
-        mask[i] = inside
+    if opened is not None:
+        mask[opened:] = [True] * (len(text) - opened)
     return mask
+
+
+QUOTE_EVENTS = re.compile('[“”"]|\n(?=\n)')
 
 
 class SpeakerResolver:
@@ -624,21 +639,21 @@ class SpeakerResolver:
     def _collect_appositions(self) -> list[tuple[Token, int]]:
         """(description head, actor index) for every "Name, the role of X" apposition."""
         pairs: list[tuple[Token, int]] = []
-        for tok in self.doc:
-            if tok.dep_ != "appos":
-                continue
+        doc = self.doc
+        for i in np.flatnonzero(doc.to_array([DEP]) == appos).tolist():
+            tok = doc[i]
             a = self._by_token.get(tok.head.i)
             b = self._by_token.get(tok.i)
             if a is not None and b is None:
                 pairs.append((tok, a))
             elif b is not None and a is None:
                 pairs.append((tok.head, b))
-            # A title before a name: "Belarus President Alexander Lukashenko".
-        for tok in self.doc:
-            idx = self._by_token.get(tok.i)
-            if idx is None or self.actors[idx].type != "PERSON":
+        # A title before a name: "Belarus President Alexander Lukashenko".
+        for i in sorted(self._by_token):
+            idx = self._by_token[i]
+            if self.actors[idx].type != "PERSON":
                 continue
-            for child in tok.children:
+            for child in doc[i].children:
                 if child.dep_ == "compound" and child.lemma_.lower() in PERSON_ROLE_NOUNS:
                     pairs.append((child, idx))
         return pairs

@@ -1,0 +1,67 @@
+"""Speaker and content candidates of a cue, on parses of short sentences (real model)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from parallax.nlp.attribution import _speaker_of, _speaker_span, content_candidates
+
+
+def _token(doc, word: str) -> Token:
+    return next(t for t in doc if t.text == word)
+
+
+def _candidate_texts(doc, cue: Token) -> set[str]:
+    return {doc[start:end].text for _, start, end in content_candidates(doc, cue)}
+
+
+def test_seem_and_appear_have_no_speaker(bare_nlp):
+    doc = bare_nlp("Clinton appeared to have the most to gain from the debate.")
+    assert _speaker_of(_token(doc, "appeared")) is None
+
+
+def test_seem_governing_a_reporting_verb_has_its_subject_as_speaker(bare_nlp):
+    doc = bare_nlp("The messages seem to show that the aides met the donors twice.")
+    speaker = _speaker_of(_token(doc, "seem"))
+    assert speaker is not None and speaker.text == "messages"
+
+
+def test_speaker_after_the_verb_in_a_quote_tag(bare_nlp):
+    doc = bare_nlp("“The plan is dead,” opined Cleveland's Plain Dealer.")
+    speaker = _speaker_of(_token(doc, "opined"))
+    assert speaker is not None and speaker.text == "Dealer"
+
+
+def test_noun_a_participle_hangs_on_speaks_without_the_participle(bare_nlp):
+    doc = bare_nlp("Investigators found handwritten ledgers showing payments to Mr. Manafort.")
+    cue = _token(doc, "showing")
+    speaker = _speaker_of(cue)
+    assert speaker is not None and speaker.text == "ledgers"
+    assert _speaker_span(speaker, cue).text == "handwritten ledgers"
+
+
+def test_closing_comma_of_an_apposition_stays_in_the_speaker(bare_nlp):
+    doc = bare_nlp("Dean Johnson, a salesman from Sumter, said the plant would close.")
+    speaker = _speaker_of(_token(doc, "said"))
+    assert _speaker_span(speaker).text == "Dean Johnson, a salesman from Sumter,"
+
+
+def test_candidates_reach_the_object_of_an_open_complement(bare_nlp):
+    doc = bare_nlp("On Monday, Trump refused to endorse Ryan in the primary.")
+    assert "Ryan" in _candidate_texts(doc, _token(doc, "refused"))
+
+
+def test_candidates_include_the_subject_of_a_passive(bare_nlp):
+    doc = bare_nlp("A motion for a roll-call vote on the rules has since been denied.")
+    assert "A motion for a roll-call vote on the rules" in _candidate_texts(
+        doc, _token(doc, "denied")
+    )
+
+
+def test_candidates_are_also_cut_at_their_first_comma(bare_nlp):
+    doc = bare_nlp(
+        "The speechwriter said the deal-breaker was his proposal to ban Muslims from entering "
+        "the country, a plan the billionaire has modified in recent weeks."
+    )
+    texts = _candidate_texts(doc, _token(doc, "said"))
+    assert "the deal-breaker was his proposal to ban Muslims from entering the country" in texts
