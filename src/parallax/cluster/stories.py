@@ -7,10 +7,16 @@ than a topic: the clusterer weighs these signals for an article against a candid
 - the cosine of the article's title+lead embedding with the story's centroid;
 - the cosine of key entities (people, places, organisations), weighted by their rarity;
 - the cosine of content words over the whole text, weighted by their rarity;
+- the cosine of capitalised names and figures over the whole text ("Sukanya", "23"), by
+  rarity: the details that tell two events of one topic apart;
 - the cosine of stated numbers ("$160 million") and of calendar dates or years, by rarity;
 - the distance in time between the article and the story's time span, when both are known.
 
-Each article joins the best candidate whose score reaches `join_threshold`, or starts a story.
+The score is a weighted sum of these signals; the weights and `join_threshold` come from a
+logistic regression of "this article belongs to this story" fitted on simulated arrivals
+(`parallax.cluster.learn`, shipped in `story_weights.json`, retrained by
+`training/train_stories.py`). Each article joins the best candidate whose score reaches
+`join_threshold`, or starts a story.
 After it joined, the story is compared with the best other candidate of that article, and the
 two are merged when their story-to-story score reaches `merge_threshold` (so two halves of one
 story started apart can still meet). Near-copies (syndicated wire text, found by MinHash bands)
@@ -34,12 +40,14 @@ a clusterer that continues exactly where the first one stopped.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel
@@ -48,11 +56,25 @@ from threadpoolctl import threadpool_limits
 from parallax.cluster.features import ArticleFeatures, article_features
 from parallax.model import Article, Story
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 # Hashed profile width per signal; signed hashing keeps chance collisions zero-mean.
-PROFILE_DIMS = {"entities": 4096, "terms": 8192, "numbers": 1024, "dates": 1024}
+PROFILE_DIMS = {"entities": 4096, "terms": 8192, "numbers": 1024, "dates": 1024, "names": 8192}
 BLOCKS = tuple(PROFILE_DIMS)
+# The columns of an article-against-story feature row, in order: the embedding cosine, one
+# rarity-weighted cosine per profile block, and the time gap (0 .. 1 of `time_scale_days`).
+FEATURES = ("embedding", *BLOCKS, "time")
+WEIGHTS_FILE = Path(__file__).with_name("story_weights.json")
+
+
+@lru_cache(maxsize=1)
+def shipped_weights() -> dict:
+    """The fitted weights and thresholds shipped with parallax (story_weights.json)."""
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+
+
+def _shipped(name: str) -> float:
+    return float(shipped_weights()["settings"][name])
 _EMPTY_INDEX = np.zeros(0, dtype=np.int64)
 _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 
@@ -60,19 +82,22 @@ _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 class ClusterSettings(BaseModel):
     """Weights and thresholds of story clustering (documented in docs/stories.md).
 
-    Tuned on ECB+ dev topics 1-9 only (see docs/quality.md); topics 10-20 stayed held out.
+    The weights, `join_threshold`, `merge_threshold` and `time_penalty` default to the values
+    fitted by training/train_stories.py (story_weights.json); see docs/quality.md for how they
+    were measured on topics the fit never saw.
     """
 
-    join_threshold: float = 1.13
-    merge_threshold: float = 2.2
-    weight_embedding: float = 1.0
-    weight_entities: float = 1.81
-    weight_terms: float = 0.52
-    weight_numbers: float = 0.40
-    weight_dates: float = 0.48
+    join_threshold: float = _shipped("join_threshold")
+    merge_threshold: float = _shipped("merge_threshold")
+    weight_embedding: float = _shipped("weight_embedding")
+    weight_entities: float = _shipped("weight_entities")
+    weight_terms: float = _shipped("weight_terms")
+    weight_numbers: float = _shipped("weight_numbers")
+    weight_dates: float = _shipped("weight_dates")
+    weight_names: float = _shipped("weight_names")
     # Articles this far apart in time (days) get the full time penalty.
     time_scale_days: float = 90.0
-    time_penalty: float = 0.1
+    time_penalty: float = _shipped("time_penalty")
     # A story stops taking dated articles once it has been quiet this long (90 days: ECB+
     # stories run on for weeks, a check-in and the check-out a month later are one story) ...
     quiet_hours: float = 2160.0
@@ -119,12 +144,15 @@ def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     slots += [_signed_slot("terms", key) for key in features.terms]
     slots += [_signed_slot("numbers", key) for key in features.numbers]
     slots += [_signed_slot("dates", key) for key in features.dates]
+    slots += [_signed_slot("names", key) for key in features.names]
     if not slots:
         return _EMPTY_INDEX, _EMPTY_VALUES
     weights = np.ones(len(slots))
     counted = len(features.entities) + len(features.terms)
     weights[:counted] = [*features.entities.values(), *features.terms.values()]
     weights[:counted] = np.sqrt(np.maximum(weights[:counted], 0.0))
+    if features.names:
+        weights[-len(features.names) :] = np.sqrt(np.maximum(list(features.names.values()), 0.0))
     signed = np.asarray(slots, dtype=np.int64)
     keep = weights > 0
     signed, weights = signed[keep], weights[keep]
@@ -137,7 +165,7 @@ def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _block_of(index: np.ndarray) -> np.ndarray:
-    """Which block (0..3) each slot of the concatenated blocks belongs to."""
+    """Which block (0 .. len(BLOCKS)-1) each slot of the concatenated blocks belongs to."""
     return np.searchsorted(_BOUNDS, index, side="right") - 1
 
 
@@ -145,7 +173,7 @@ def hashed_profiles(features: ArticleFeatures) -> dict[str, tuple[np.ndarray, np
     """An article's entity, word, number and date profiles as sparse unit vectors: per block,
     (sorted bucket indices, values) of its keys hashed into `PROFILE_DIMS[block]` buckets.
 
-    Entity and word weights are square-rooted first (a name repeated twenty times is not
+    Entity, word and name counts are square-rooted first (a name repeated twenty times is not
     twenty times the evidence); numbers and dates weigh 1 each. A block with no keys gets
     empty arrays.
     """
@@ -223,9 +251,7 @@ class StoryClusterer:
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
-        self._weights = np.array(
-            [getattr(self.settings, f"weight_{block}") for block in BLOCKS], dtype=np.float64
-        )
+        self._weights = feature_weights(self.settings)
         self._stories: dict[str, _Story] = {}
         self._article_story: dict[str, str] = {}
         self._merged_into: dict[str, str] = {}
@@ -272,12 +298,7 @@ class StoryClusterer:
         known = self._article_story.get(features.id)
         if known is not None:
             return known
-        self._arrivals += 1
-        if features.published is not None and (
-            self._clock is None or features.published > self._clock
-        ):
-            self._clock = features.published
-        self._retire_quiet()
+        self._arrive(features)
         arrival = self._arrival(features)
         runner_up: _Story | None = None
         story = self._duplicate_of(features)
@@ -289,6 +310,35 @@ class StoryClusterer:
         if runner_up is not None and runner_up.id in self._stories:
             story = self._merge_if_alike(story, runner_up)
         return story.id
+
+    def add_known(
+        self, features: ArticleFeatures, story_id: str | None
+    ) -> tuple[list[str], np.ndarray, str]:
+        """Add an article to a story chosen beforehand (None: a new one), whatever its score.
+
+        Returns what `add` would have weighed: the ids of the candidate stories (the chosen
+        one included while it still takes articles), their `FEATURES` rows, and the id of
+        the story the article is now in. This simulates arrivals with known stories, to fit
+        the weights; it never merges stories.
+        """
+        known = self._article_story.get(features.id)
+        if known is not None:
+            return [], np.zeros((0, len(FEATURES))), known
+        self._arrive(features)
+        arrival = self._arrival(features)
+        candidates = self._candidates(features)
+        target = self._stories.get(self._resolve(story_id)) if story_id is not None else None
+        if (
+            target is not None
+            and all(c.id != target.id for c in candidates)
+            and self._is_open_to(target, features)
+        ):
+            candidates.append(target)
+        rows = self._feature_rows(arrival, candidates)
+        if target is None:
+            target = self._new_story(len(features.vector))
+        self._join(target, arrival)
+        return [c.id for c in candidates], rows, target.id
 
     def stories(self) -> list[Story]:
         """Every story so far (active or quiet), in order of creation."""
@@ -417,6 +467,15 @@ class StoryClusterer:
         log_df = self._log_df if index is None else self._log_df[index]
         return math.log(self._docs + 1) - log_df + 1.0
 
+    def _arrive(self, features: ArticleFeatures) -> None:
+        """Count an arrival, move the stream clock and retire stories gone quiet."""
+        self._arrivals += 1
+        if features.published is not None and (
+            self._clock is None or features.published > self._clock
+        ):
+            self._clock = features.published
+        self._retire_quiet()
+
     def _arrival(self, features: ArticleFeatures) -> _Arrival:
         index, values = _hashed(features)
         block_of = _block_of(index)
@@ -437,57 +496,68 @@ class StoryClusterer:
         return index, dense[index]
 
     def _scores(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
-        """The join score of an article against each of the stories (vectorised over stories
-        with a matrix row; quiet ones are scored from their sparse profiles)."""
+        """The join score of an article against each of the stories."""
+        return self._feature_rows(arrival, stories) @ self._weights
+
+    def _feature_rows(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
+        """One row of `FEATURES` per story for this article (vectorised over stories with a
+        matrix row; quiet ones are read from their sparse profiles)."""
         rows = np.asarray([self._row_of.get(s.id, -1) for s in stories], dtype=np.int64)
-        scores = np.zeros(len(stories), dtype=np.float64)
+        out = np.zeros((len(stories), len(FEATURES)), dtype=np.float64)
         active = np.flatnonzero(rows >= 0)
         if active.size:
-            scores[active] = self._active_scores(arrival, rows[active])
+            out[active] = self._active_rows(arrival, rows[active])
         for i in np.flatnonzero(rows < 0):
             # Rare: only articles without a time reach quiet stories.
-            scores[i] = self._quiet_score(arrival, stories[int(i)])
-        return scores
+            out[i] = self._quiet_row(arrival, stories[int(i)])
+        return out
 
-    def _active_scores(self, arrival: _Arrival, rows: np.ndarray) -> np.ndarray:
-        settings = self.settings
+    def _time_feature(self, gap_seconds: np.ndarray | float | None) -> np.ndarray | float:
+        """A time gap as a share of `time_scale_days`, capped at 1; 0 when unknown."""
+        if gap_seconds is None:
+            return 0.0
+        gap = np.nan_to_num(np.asarray(gap_seconds, dtype=np.float64), nan=0.0)
+        return np.minimum(1.0, gap / 86400 / self.settings.time_scale_days)
+
+    def _active_rows(self, arrival: _Arrival, rows: np.ndarray) -> np.ndarray:
         features = arrival.features
-        scores = settings.weight_embedding * (self._centroids[rows] @ features.vector)
-        scores = scores.astype(np.float64)
+        out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+        out[:, 0] = self._centroids[rows] @ features.vector
         if arrival.index.size:
             dots = self._profiles[rows[:, None], arrival.index[None, :]] @ arrival.queries
-            scores += (dots / self._norms[rows]) @ self._weights
+            out[:, 1 : 1 + len(BLOCKS)] = dots / self._norms[rows]
         if features.published is not None:
             moment = features.published.timestamp()
             spans = self._spans[rows]
             gap = np.maximum(0.0, np.maximum(spans[:, 0] - moment, moment - spans[:, 1]))
-            gap = np.nan_to_num(gap, nan=0.0)
-            scores -= settings.time_penalty * np.minimum(
-                1.0, gap / 86400 / settings.time_scale_days
-            )
-        return scores
+            out[:, -1] = self._time_feature(gap)
+        return out
 
-    def _quiet_score(self, arrival: _Arrival, story: _Story) -> float:
-        settings = self.settings
+    def _quiet_row(self, arrival: _Arrival, story: _Story) -> np.ndarray:
         features = arrival.features
-        score = settings.weight_embedding * float(story.centroid() @ features.vector)
+        out = np.zeros(len(FEATURES), dtype=np.float64)
+        out[0] = float(story.centroid() @ features.vector)
         held, values = self._profiles_of(story)
         if arrival.index.size and held.size:
             _, at_story, at_query = np.intersect1d(
                 held, arrival.index, assume_unique=True, return_indices=True
             )
             dots = values[at_story] @ arrival.queries[at_query]
-            score += float((dots / story.norms) @ self._weights)
+            out[1 : 1 + len(BLOCKS)] = dots / story.norms
         gap = _span_gap(features.published, features.published, story.first, story.last)
-        if gap is not None:
-            score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
-        return score
+        out[-1] = self._time_feature(gap)
+        return out
 
     def _pair_score(self, a: _Story, b: _Story) -> float:
         """How alike two active stories are, on the scale of an article's join score."""
-        settings = self.settings
+        return float(self.pair_features(a.id, b.id) @ self._weights)
+
+    def pair_features(self, story_a: str, story_b: str) -> np.ndarray:
+        """The `FEATURES` row of two active stories, on the scale of an article's row."""
+        a, b = self._stories[self._resolve(story_a)], self._stories[self._resolve(story_b)]
         row_a, row_b = self._row_of[a.id], self._row_of[b.id]
-        score = settings.weight_embedding * float(a.centroid() @ b.centroid())
+        out = np.zeros(len(FEATURES), dtype=np.float64)
+        out[0] = float(a.centroid() @ b.centroid())
         idf = self._idf()
         left = self._profiles[row_a] * idf
         right = self._profiles[row_b] * idf
@@ -496,12 +566,9 @@ class StoryClusterer:
         norms = np.sqrt(
             np.add.reduceat(left * left, starts) * np.add.reduceat(right * right, starts)
         )
-        cosines = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-        score += float(cosines @ self._weights)
-        gap = _span_gap(a.first, a.last, b.first, b.last)
-        if gap is not None:
-            score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
-        return score
+        out[1 : 1 + len(BLOCKS)] = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        out[-1] = self._time_feature(_span_gap(a.first, a.last, b.first, b.last))
+        return out
 
     def _top_rows(self, vector: np.ndarray, k: int) -> list[_Story]:
         """The k active stories whose centroids are nearest to a vector."""
@@ -756,6 +823,14 @@ class StoryClusterer:
         self._merged_into[gone.id] = keep.id
         self._refresh_norms(keep)
         self._activate(keep)
+
+
+def feature_weights(settings: ClusterSettings) -> np.ndarray:
+    """The settings' weights in the order of `FEATURES` (time as a negative weight)."""
+    blocks = [getattr(settings, f"weight_{block}") for block in BLOCKS]
+    return np.array(
+        [settings.weight_embedding, *blocks, -settings.time_penalty], dtype=np.float64
+    )
 
 
 def _span_gap(
