@@ -42,6 +42,7 @@ def _event(name: str, seed: int, count: int, day: datetime | None, **extra) -> l
             entities={f"person:{name}": 3.0, "place:moscow": 1.0},
             numbers=frozenset({f"num:{seed * 7}"}),
             dates=frozenset(),
+            names={name.title(): 3.0, "Moscow": 1.0, str(seed * 7): 1.0},
             published=None if day is None else day + timedelta(hours=i),
             **extra,
         )
@@ -94,6 +95,45 @@ def test_state_round_trip_continues_where_it_stopped():
     assert resumed.story_of("a-late") == clusterer.story_of("a-late") == resumed.story_of("a-0")
     assert [s.model_dump() for s in resumed.stories()] == [
         s.model_dump() for s in clusterer.stories()
+    ]
+
+
+def test_settling_merges_parts_of_one_event_that_share_neighbours():
+    # Joining is made impossible, so every article starts a story; the articles of one event
+    # list each other as neighbours, those of the other event do not, and settling merges
+    # exactly the stories of each event.
+    settings = ClusterSettings(join_threshold=1e6, link_threshold=0.3)
+    features = _event("a", 1, 5, None) + _event("b", 2, 4, None)
+    clusterer = StoryClusterer(settings)
+    clusterer.add_many(features)
+    assert len(clusterer.stories()) == len(features)
+    clusterer.settle()
+    assert _partition(clusterer, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
+    }
+    assert set(clusterer.merged()) and all(
+        story in {s.id for s in clusterer.stories()} for story in clusterer.merged().values()
+    )
+
+
+def test_merge_checks_come_due_in_the_stream_and_survive_a_state_round_trip():
+    settings = ClusterSettings(join_threshold=1e6, link_threshold=0.3, settle_arrivals=3)
+    features = _event("a", 1, 4, None) + _event("b", 2, 4, None)
+    straight = StoryClusterer(settings)
+    straight.add_many(features)
+    # Checks of the first articles came due while later ones arrived: some merges happened
+    # without settling.
+    assert len(straight.stories()) < len(features)
+    halted = StoryClusterer(settings)
+    halted.add_many(features[:5])
+    resumed = StoryClusterer.from_state(json.loads(json.dumps(halted.state_to_dict())))
+    resumed.add_many(features[5:])
+    for clusterer in (straight, resumed):
+        clusterer.settle()
+    assert _partition(straight, features) == _partition(resumed, features)
+    assert [s.model_dump() for s in resumed.stories()] == [
+        s.model_dump() for s in straight.stories()
     ]
 
 

@@ -7,14 +7,16 @@ arrivals: the labelled articles are fed in several arrival orders to a clusterer
 each article's story (`StoryClusterer.add_known`), and every candidate story it weighs on the
 way is one example (positive for the article's own story so far, negative for the others).
 
-The merge threshold (story against story) has no such examples, so it is chosen by running the
-real clusterer on the same articles over a small grid and keeping the best mean B-cubed F1.
+How strict joining should be (an offset to the even-odds threshold) and how many neighbours
+two stories must share to merge (`link_threshold`) have no such examples, so they are chosen
+by running the real clusterer on the same articles over a small grid and keeping the best
+mean B-cubed F1.
 Nothing here reads files; `training/train_stories.py` and `parallax eval ecb --folds` call it.
 """
 
 from __future__ import annotations
 
-import itertools
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,13 +34,12 @@ from parallax.cluster.stories import (
 # L2 penalty of the logistic regression (on weights, not the intercept). The examples are a
 # few thousand rows of eight features; this only keeps the fit stable when a signal is rare.
 L2_PENALTY = 1.0
-# Merge threshold = join threshold + one of these margins (NEVER: no merges), chosen by F1.
-NEVER = 1e6
 # Join threshold = the regression's even odds shifted by one of these log-odds, chosen by F1:
 # even odds for the best candidate is not the best rule when joining late costs less than
 # joining wrongly, or the other way round.
 JOIN_OFFSETS = (-2.0, -1.0, -0.5, 0.0, 0.5, 1.0)
-MERGE_MARGINS = (0.5, 1.0, 1.5, 2.0, 3.0, NEVER)
+# Shared-neighbour shares at which two stories merge (1.01: never), chosen by F1.
+LINK_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 1.01)
 # Shuffles of the input besides the given order, for examples and for choosing the margin.
 SHUFFLES = 3
 SHUFFLE_SEED = 20240601
@@ -119,7 +120,7 @@ def fit_logistic(
 def settings_from_weights(
     weights: np.ndarray,
     intercept: float,
-    merge_margin: float,
+    link_threshold: float,
     base: ClusterSettings,
     join_offset: float = 0.0,
 ) -> ClusterSettings:
@@ -132,26 +133,37 @@ def settings_from_weights(
     update["weight_embedding"] = named["embedding"]
     update["time_penalty"] = max(0.0, -named["time"])
     update["join_threshold"] = -intercept + join_offset
-    update["merge_threshold"] = -intercept + join_offset + merge_margin
+    update["link_threshold"] = link_threshold
     return base.model_copy(update=update)
 
 
-def mean_f1(
+def link_grid_f1(
     features: Sequence[ArticleFeatures],
     gold: Mapping[str, str],
     orders: Sequence[np.ndarray],
     settings: ClusterSettings,
-) -> float:
-    """Mean B-cubed F1 of the clusterer over the given input orders."""
+    links: Sequence[float] = LINK_THRESHOLDS,
+) -> list[float]:
+    """Mean B-cubed F1 over the input orders for each link threshold, with these settings
+    otherwise. The online pass does not depend on the link threshold until merge checks come
+    due, so it runs once per order and a copy is settled for each threshold; `settle_arrivals`
+    must exceed the number of articles for that (it is raised here when it does not)."""
     from parallax.evaluate.ecb import bcubed
 
-    scores = []
-    for order in orders:
+    settings = settings.model_copy(
+        update={"settle_arrivals": max(settings.settle_arrivals, len(features) + 1)}
+    )
+    scores = np.zeros((len(orders), len(links)))
+    for row, order in enumerate(orders):
         clusterer = StoryClusterer(settings)
         clusterer.add_many([features[int(i)] for i in order])
-        predicted = {f.id: clusterer.story_of(f.id) or "" for f in features}
-        scores.append(bcubed(dict(gold), predicted).f1)
-    return float(np.mean(scores))
+        for column, link in enumerate(links):
+            settled = copy.deepcopy(clusterer)
+            settled.settings = settings.model_copy(update={"link_threshold": link})
+            settled.settle()
+            predicted = {f.id: settled.story_of(f.id) or "" for f in features}
+            scores[row, column] = bcubed(dict(gold), predicted).f1
+    return [float(v) for v in scores.mean(axis=0)]
 
 
 def fit_settings(
@@ -160,10 +172,10 @@ def fit_settings(
     base: ClusterSettings | None = None,
     orders: Sequence[np.ndarray] | None = None,
 ) -> Fit:
-    """Settings fitted to labelled articles: regression weights, join and merge thresholds.
+    """Settings fitted to labelled articles: regression weights, join and link thresholds.
 
-    `gold` maps every article id to its story. The join offset and merge margin are the pair
-    of `JOIN_OFFSETS` x `MERGE_MARGINS` with the best mean F1 over the orders on these same
+    `gold` maps every article id to its story. The join offset and link threshold are the pair
+    of `JOIN_OFFSETS` x `LINK_THRESHOLDS` with the best mean F1 over the orders on these same
     articles.
     """
     base = base or ClusterSettings()
@@ -171,10 +183,11 @@ def fit_settings(
     x, y = simulated_examples(features, gold, orders, base)
     weights, intercept = fit_logistic(x, y)
     best: tuple[float, ClusterSettings] | None = None
-    for offset, margin in itertools.product(JOIN_OFFSETS, MERGE_MARGINS):
-        candidate = settings_from_weights(weights, intercept, margin, base, offset)
-        score = mean_f1(features, gold, orders, candidate)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, candidate)
+    for offset in JOIN_OFFSETS:
+        joined = settings_from_weights(weights, intercept, base.link_threshold, base, offset)
+        scores = link_grid_f1(features, gold, orders, joined)
+        for link, score in zip(LINK_THRESHOLDS, scores, strict=True):
+            if best is None or score > best[0] + 1e-9:
+                best = (score, joined.model_copy(update={"link_threshold": link}))
     assert best is not None
     return Fit(best[1], examples=len(y), positives=int(y.sum()), training_f1=best[0])

@@ -43,6 +43,7 @@ import heapq
 import json
 import math
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +55,7 @@ from pydantic import BaseModel
 from threadpoolctl import threadpool_limits
 
 from parallax.cluster.features import ArticleFeatures, article_features
+from parallax.cluster.neighbours import NeighbourGraph
 from parallax.model import Article, Story
 
 STATE_VERSION = 3
@@ -64,6 +66,9 @@ BLOCKS = tuple(PROFILE_DIMS)
 # The columns of an article-against-story feature row, in order: the embedding cosine, one
 # rarity-weighted cosine per profile block, and the time gap (0 .. 1 of `time_scale_days`).
 FEATURES = ("embedding", *BLOCKS, "time")
+# How alike two articles are when looking for an article's nearest neighbours: the rarity-
+# weighted cosines of their names-and-figures and of their entity profiles, mixed.
+NEIGHBOUR_WEIGHTS = {"names": 0.6, "entities": 0.4}
 WEIGHTS_FILE = Path(__file__).with_name("story_weights.json")
 
 
@@ -75,6 +80,8 @@ def shipped_weights() -> dict:
 
 def _shipped(name: str) -> float:
     return float(shipped_weights()["settings"][name])
+
+
 _EMPTY_INDEX = np.zeros(0, dtype=np.int64)
 _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 
@@ -82,13 +89,14 @@ _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 class ClusterSettings(BaseModel):
     """Weights and thresholds of story clustering (documented in docs/stories.md).
 
-    The weights, `join_threshold`, `merge_threshold` and `time_penalty` default to the values
+    The weights, `join_threshold`, `link_threshold` and `time_penalty` default to the values
     fitted by training/train_stories.py (story_weights.json); see docs/quality.md for how they
     were measured on topics the fit never saw.
     """
 
     join_threshold: float = _shipped("join_threshold")
-    merge_threshold: float = _shipped("merge_threshold")
+    # Two stories merge when their members share at least this mean share of neighbours.
+    link_threshold: float = _shipped("link_threshold")
     weight_embedding: float = _shipped("weight_embedding")
     weight_entities: float = _shipped("weight_entities")
     weight_terms: float = _shipped("weight_terms")
@@ -110,8 +118,16 @@ class ClusterSettings(BaseModel):
     candidates: int = 12
     entity_candidates: int = 12
     entity_probe: int = 4
-    # A merge is checked only when the article's runner-up story scored at least this.
-    merge_probe: float = 1.0
+    # Nearest articles kept per article; a neighbour must be at least this similar (0.6 x
+    # names cosine + 0.4 x entity cosine, `neighbour_similarity`).
+    neighbours: int = 6
+    neighbour_floor: float = 0.15
+    # Where neighbours are looked for: the last members of the best-scoring candidates.
+    neighbour_stories: int = 8
+    neighbour_members: int = 8
+    # An article's story is checked for merges this many arrivals after it came (its
+    # neighbours have arrived by then), or at `settle()`.
+    settle_arrivals: int = 1000
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
     # Key entities kept per story (for the inverted index and `key_entities`).
@@ -137,9 +153,27 @@ def _bucket(block: str, key: str) -> int:
     return abs(_signed_slot(block, key)) - 1 - _OFFSETS[block]
 
 
+# Hashed keys of recently seen ArticleFeatures objects (by identity; the object is kept so
+# its id cannot be reused): fitting and cross-validation feed the same articles many times.
+_HASHED_CACHE: OrderedDict[int, tuple[ArticleFeatures, np.ndarray, np.ndarray]] = OrderedDict()
+_HASHED_CACHE_SIZE = 4096
+
+
 def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     """An article's keys hashed into the concatenated blocks: (sorted slots, values), each
     block's part a unit vector."""
+    cached = _HASHED_CACHE.get(id(features))
+    if cached is not None and cached[0] is features:
+        _HASHED_CACHE.move_to_end(id(features))
+        return cached[1], cached[2]
+    index, values = _hash_keys(features)
+    _HASHED_CACHE[id(features)] = (features, index, values)
+    if len(_HASHED_CACHE) > _HASHED_CACHE_SIZE:
+        _HASHED_CACHE.popitem(last=False)
+    return index, values
+
+
+def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     slots = [_signed_slot("entities", key) for key in features.entities]
     slots += [_signed_slot("terms", key) for key in features.terms]
     slots += [_signed_slot("numbers", key) for key in features.numbers]
@@ -223,6 +257,7 @@ class _Arrival:
     index: np.ndarray
     values: np.ndarray
     queries: np.ndarray
+    norms: np.ndarray
 
 
 def _add_entities(profile: dict[str, float], weights: dict[str, float], limit: int) -> list[str]:
@@ -275,6 +310,14 @@ class StoryClusterer:
         self._time_heap: list[tuple[float, str]] = []
         self._arrival_heap: list[tuple[int, str]] = []
         self._grace_heap: list[tuple[int, str]] = []
+        # Nearest-neighbour lists of articles, shared-neighbour counts of stories.
+        self._graph = NeighbourGraph(self.settings.neighbours)
+        # Names and entity slots (index, values, idf-weighted block norms) of the articles of
+        # active stories: where an arriving article looks for its neighbours.
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # Merge checks to run: (due arrival, arrival, article id), and the ids still waiting.
+        self._pending: list[tuple[int, int, str]] = []
+        self._waiting: set[str] = set()
 
     # --- public -------------------------------------------------------------------------
 
@@ -300,16 +343,24 @@ class StoryClusterer:
             return known
         self._arrive(features)
         arrival = self._arrival(features)
-        runner_up: _Story | None = None
+        candidates, scores = self._scored(arrival)
         story = self._duplicate_of(features)
-        if story is None:
-            story, runner_up = self._best_two(arrival)
+        if story is None and candidates:
+            best = int(np.argmax(scores))
+            if scores[best] >= self.settings.join_threshold:
+                story = candidates[best]
         if story is None:
             story = self._new_story(len(features.vector))
         self._join(story, arrival)
-        if runner_up is not None and runner_up.id in self._stories:
-            story = self._merge_if_alike(story, runner_up)
-        return story.id
+        self._link(arrival, story, candidates, scores)
+        self._run_due()
+        return self._article_story[features.id]
+
+    def settle(self) -> None:
+        """Run every waiting merge check now (at the end of a run: see `settle_arrivals`)."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            while self._pending:
+                self._check(heapq.heappop(self._pending)[2])
 
     def add_known(
         self, features: ArticleFeatures, story_id: str | None
@@ -319,7 +370,7 @@ class StoryClusterer:
         Returns what `add` would have weighed: the ids of the candidate stories (the chosen
         one included while it still takes articles), their `FEATURES` rows, and the id of
         the story the article is now in. This simulates arrivals with known stories, to fit
-        the weights; it never merges stories.
+        the weights; it neither looks for neighbours nor merges stories.
         """
         known = self._article_story.get(features.id)
         if known is not None:
@@ -386,6 +437,16 @@ class StoryClusterer:
             "bands": dict(self._bands),
             "merged_into": dict(self._merged_into),
             "active": list(self._rows),
+            "graph": self._graph.to_dict(),
+            "vectors": {
+                article: [
+                    [int(i) for i in index],
+                    [float(v) for v in values],
+                    list(map(float, norms)),
+                ]
+                for article, (index, values, norms) in self._vectors.items()
+            },
+            "pending": [list(item) for item in self._pending],
             "stories": [
                 {
                     "id": s.id,
@@ -452,6 +513,18 @@ class StoryClusterer:
                 clusterer._postings.setdefault(key, []).append(story.id)
         for story_id in state["active"]:
             clusterer._activate(clusterer._stories[story_id])
+        clusterer._graph = NeighbourGraph.from_dict(state["graph"])
+        clusterer._vectors = {
+            article: (
+                np.asarray(index, dtype=np.int64),
+                np.asarray(values, dtype=np.float32),
+                np.asarray(norms, dtype=np.float64),
+            )
+            for article, (index, values, norms) in state["vectors"].items()
+        }
+        clusterer._pending = [(int(due), int(at), str(a)) for due, at, a in state["pending"]]
+        heapq.heapify(clusterer._pending)
+        clusterer._waiting = {item[2] for item in clusterer._pending}
         return clusterer
 
     # --- candidates and scores -----------------------------------------------------------
@@ -485,7 +558,7 @@ class StoryClusterer:
         norms[norms == 0] = 1.0
         queries = np.zeros((len(index), len(BLOCKS)), dtype=np.float32)
         queries[np.arange(len(index)), block_of] = weighted * idf / norms[block_of]
-        return _Arrival(features, index, values, queries)
+        return _Arrival(features, index, values, queries, norms)
 
     def _profiles_of(self, story: _Story) -> tuple[np.ndarray, np.ndarray]:
         """A story's profile as sparse (slots, values), wherever it is kept now."""
@@ -548,28 +621,6 @@ class StoryClusterer:
         out[-1] = self._time_feature(gap)
         return out
 
-    def _pair_score(self, a: _Story, b: _Story) -> float:
-        """How alike two active stories are, on the scale of an article's join score."""
-        return float(self.pair_features(a.id, b.id) @ self._weights)
-
-    def pair_features(self, story_a: str, story_b: str) -> np.ndarray:
-        """The `FEATURES` row of two active stories, on the scale of an article's row."""
-        a, b = self._stories[self._resolve(story_a)], self._stories[self._resolve(story_b)]
-        row_a, row_b = self._row_of[a.id], self._row_of[b.id]
-        out = np.zeros(len(FEATURES), dtype=np.float64)
-        out[0] = float(a.centroid() @ b.centroid())
-        idf = self._idf()
-        left = self._profiles[row_a] * idf
-        right = self._profiles[row_b] * idf
-        starts = _BOUNDS[:-1]
-        dots = np.add.reduceat(left * right, starts)
-        norms = np.sqrt(
-            np.add.reduceat(left * left, starts) * np.add.reduceat(right * right, starts)
-        )
-        out[1 : 1 + len(BLOCKS)] = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-        out[-1] = self._time_feature(_span_gap(a.first, a.last, b.first, b.last))
-        return out
-
     def _top_rows(self, vector: np.ndarray, k: int) -> list[_Story]:
         """The k active stories whose centroids are nearest to a vector."""
         n = len(self._rows)
@@ -617,21 +668,12 @@ class StoryClusterer:
                         found[story_id] = story
         return list(found.values())
 
-    def _best_two(self, arrival: _Arrival) -> tuple[_Story | None, _Story | None]:
-        """The best candidate story reaching `join_threshold` (None when none does), and the
-        best other candidate (the one a merge is checked against)."""
+    def _scored(self, arrival: _Arrival) -> tuple[list[_Story], np.ndarray]:
+        """The candidate stories of an article and its join score against each."""
         candidates = self._candidates(arrival.features)
         if not candidates:
-            return None, None
-        scores = self._scores(arrival, candidates)
-        order = np.argsort(-scores, kind="stable")
-        best = candidates[int(order[0])]
-        runner_up = None
-        if len(order) > 1 and scores[order[1]] >= self.settings.merge_probe:
-            runner_up = candidates[int(order[1])]
-        if scores[order[0]] < self.settings.join_threshold:
-            return None, None
-        return best, runner_up
+            return [], np.zeros(0)
+        return candidates, self._scores(arrival, candidates)
 
     def _duplicate_of(self, features: ArticleFeatures) -> _Story | None:
         """The open story holding a near-copy of this article (enough shared MinHash bands)."""
@@ -706,6 +748,10 @@ class StoryClusterer:
             dense = self._profiles[row]
             index = np.flatnonzero(dense)
             story.sparse = (index, dense[index].copy())
+            # A quiet story's articles are no longer anyone's candidate neighbours.
+            for article in story.articles:
+                self._vectors.pop(article, None)
+            self._graph.forget(a for a in story.articles if a not in self._waiting)
         last = len(self._rows) - 1
         if row != last:
             moved = self._rows[last]
@@ -792,21 +838,109 @@ class StoryClusterer:
         self._df[index] += 1
         self._log_df[index] = np.log1p(self._df[index])
 
-    def _merge_if_alike(self, story: _Story, other: _Story) -> _Story:
-        """Merge a story that just grew with another active story when alike enough."""
-        if other.id == story.id or other.id not in self._row_of or story.id not in self._row_of:
-            return story
-        if self._pair_score(story, other) < self.settings.merge_threshold:
-            return story
-        keep, gone = (other, story) if other.size > story.size else (story, other)
-        self._absorb(keep, gone)
-        return keep
+    # --- neighbours and merges ---------------------------------------------------------
+
+    def _link(
+        self, arrival: _Arrival, story: _Story, candidates: list[_Story], scores: np.ndarray
+    ) -> None:
+        """Find the article's nearest earlier articles among the last members of its best
+        candidates (and of its own story), offer it to theirs, schedule its merge check."""
+        settings = self.settings
+        article = arrival.features.id
+        searched = [candidates[int(i)] for i in np.argsort(-scores, kind="stable")]
+        searched = searched[: settings.neighbour_stories]
+        if all(s.id != story.id for s in searched):
+            searched.append(story)
+        members = [
+            member
+            for s in searched
+            for member in s.articles[-(settings.neighbour_members + 1) :]
+            if member != article and member in self._vectors
+        ]
+        offered = self._neighbour_similarities(arrival, members)
+        self._graph.add(article, story.id, offered, self._article_story.__getitem__)
+        index, values = _neighbour_slots(arrival.index, arrival.values)
+        self._vectors[article] = (index, values, arrival.norms)
+        heapq.heappush(
+            self._pending, (self._arrivals + settings.settle_arrivals, self._arrivals, article)
+        )
+        self._waiting.add(article)
+
+    def _neighbour_similarities(
+        self, arrival: _Arrival, members: list[str]
+    ) -> list[tuple[str, float]]:
+        """(member, similarity) for the members at least `neighbour_floor` alike, where the
+        similarity mixes the rarity-weighted names and entity cosines (`NEIGHBOUR_WEIGHTS`)."""
+        if not members or not arrival.index.size:
+            return []
+        query = np.zeros(_WIDTH, dtype=np.float32)
+        query[arrival.index] = arrival.queries.sum(axis=1)
+        held = [self._vectors[m] for m in members]
+        index = np.concatenate([h[0] for h in held])
+        values = np.concatenate([h[1] for h in held])
+        owner = np.repeat(np.arange(len(held)), [len(h[0]) for h in held])
+        width = len(BLOCKS)
+        dots = np.bincount(
+            owner * width + _block_of(index),
+            weights=values * query[index],
+            minlength=len(held) * width,
+        ).reshape(len(held), width)
+        cosines = dots / np.stack([h[2] for h in held])
+        similarity = sum(
+            weight * cosines[:, BLOCKS.index(block)] for block, weight in NEIGHBOUR_WEIGHTS.items()
+        )
+        floor = self.settings.neighbour_floor
+        return [
+            (member, float(value))
+            for member, value in zip(members, similarity, strict=True)
+            if value >= floor
+        ]
+
+    def _run_due(self) -> None:
+        """Run the merge checks that are due at this arrival."""
+        while self._pending and self._pending[0][0] <= self._arrivals:
+            self._check(heapq.heappop(self._pending)[2])
+
+    def _check(self, article: str) -> None:
+        """Merge the article's story with the story of one of its neighbours, again and
+        again, while their members share at least `link_threshold` of their neighbours."""
+        self._waiting.discard(article)
+        while True:
+            story = self._stories[self._article_story[article]]
+            links: dict[str, float] = {}
+            for neighbour in self._graph.neighbours(article):
+                other = self._article_story.get(neighbour)
+                if other is None or other == story.id or other in links:
+                    continue
+                links[other] = self._graph.link(
+                    story.id, story.size, other, self._stories[other].size
+                )
+            if not links:
+                break
+            other, value = max(links.items(), key=lambda item: item[1])
+            if value < self.settings.link_threshold:
+                break
+            partner = self._stories[other]
+            keep, gone = (partner, story) if partner.size > story.size else (story, partner)
+            self._absorb(keep, gone)
+        if self._article_story[article] not in self._row_of:
+            self._graph.forget([article])
 
     def _absorb(self, keep: _Story, gone: _Story) -> None:
-        """Move every member of `gone` into `keep`; `gone` lives on as an alias."""
-        keep_row, gone_row = self._row_of[keep.id], self._row_of[gone.id]
-        self._profiles[keep_row] += self._profiles[gone_row]
-        self._retire(gone.id, keep_profiles=False)
+        """Move every member of `gone` into `keep`; `gone` lives on as an alias.
+
+        The merged story is active afterwards (a quiet one gets its matrix row back and goes
+        quiet again by the usual clocks).
+        """
+        if keep.id not in self._row_of:
+            self._activate(keep)
+        keep_row = self._row_of[keep.id]
+        if gone.id in self._row_of:
+            self._profiles[keep_row] += self._profiles[self._row_of[gone.id]]
+            self._retire(gone.id, keep_profiles=False)
+        else:
+            index, values = self._profiles_of(gone)
+            self._profiles[keep_row, index] += values
         keep.size += gone.size
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.unit = None
@@ -821,15 +955,23 @@ class StoryClusterer:
             self._article_story[article_id] = keep.id
         del self._stories[gone.id]
         self._merged_into[gone.id] = keep.id
+        self._graph.merge(keep.id, gone.id)
         self._refresh_norms(keep)
         self._activate(keep)
+
+
+def _neighbour_slots(index: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The slots (and values) of an article that lie in the blocks neighbours are found by."""
+    keep = np.isin(_block_of(index), [BLOCKS.index(block) for block in NEIGHBOUR_WEIGHTS])
+    return index[keep], values[keep]
 
 
 def feature_weights(settings: ClusterSettings) -> np.ndarray:
     """The settings' weights in the order of `FEATURES` (time as a negative weight)."""
     blocks = [getattr(settings, f"weight_{block}") for block in BLOCKS]
     return np.array(
-        [settings.weight_embedding, *blocks, -settings.time_penalty], dtype=np.float64
+        [settings.weight_embedding, *blocks, -settings.time_penalty],
+        dtype=np.float64,
     )
 
 
@@ -867,9 +1009,11 @@ def arrival_order(features: Sequence[ArticleFeatures]) -> list[int]:
 def cluster_features(
     features: Sequence[ArticleFeatures], settings: ClusterSettings | None = None
 ) -> list[Story]:
-    """Stories over precomputed features, each story's articles in arrival order."""
+    """Stories over precomputed features (merge checks settled at the end), each story's
+    articles in arrival order of joining."""
     clusterer = StoryClusterer(settings)
     clusterer.add_many(features)
+    clusterer.settle()
     return clusterer.stories()
 
 
