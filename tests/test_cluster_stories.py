@@ -78,14 +78,8 @@ def test_split_into_batches_gives_the_same_stories():
 
 def test_state_round_trip_continues_where_it_stopped():
     first = _event("a", 1, 4, DAY0) + _event("b", 2, 3, DAY0)
-    more = [
-        ArticleFeatures(
-            id="a-late",
-            vector=_unit(999, _unit(1)),
-            entities={"person:a": 3.0, "place:moscow": 1.0},
-            published=DAY0 + timedelta(days=1),
-        )
-    ]
+    (model,) = _event("a", 1, 1, DAY0 + timedelta(days=1))
+    more = [ArticleFeatures(**{**vars(model), "id": "a-late", "vector": _unit(999, _unit(1))})]
     clusterer = StoryClusterer()
     clusterer.add_many(first)
     state = json.loads(json.dumps(clusterer.state_to_dict()))

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from parallax.cluster.features import article_features
-from parallax.cluster.learn import LINK_THRESHOLDS, fit_settings
+from parallax.cluster.learn import JOIN_OFFSETS, LINK_THRESHOLDS, fit_settings
 from parallax.cluster.stories import WEIGHTS_FILE, ClusterSettings
 from parallax.evaluate.ecb import default_root, read_articles, read_labels
 
@@ -31,6 +31,7 @@ from parallax.evaluate.ecb import default_root, read_articles, read_labels
 FITTED = (
     "join_threshold",
     "link_threshold",
+    "merge_threshold",
     "weight_embedding",
     "weight_entities",
     "weight_terms",
@@ -70,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             "positives": fit.positives,
             "in_sample_f1": round(fit.training_f1, 4),
             "link_thresholds_tried": list(LINK_THRESHOLDS),
+            "join_offsets_tried": list(JOIN_OFFSETS),
         },
         "settings": {name: round(float(settings[name]), 4) for name in FITTED},
     }

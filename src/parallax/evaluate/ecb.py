@@ -203,6 +203,7 @@ def cross_validate(
                 "training_f1": round(fit.training_f1, 4),
                 "join_threshold": round(fit.settings.join_threshold, 3),
                 "link_threshold": fit.settings.link_threshold,
+                "merge_threshold": round(fit.settings.merge_threshold, 3),
             }
         )
     return {
