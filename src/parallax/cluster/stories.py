@@ -183,12 +183,31 @@ def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     return index, values
 
 
+# Signed slots of keys seen before, per block (a plain dict lookup is the cheapest path).
+_SLOTS: dict[str, dict[str, int]] = {block: {} for block in BLOCKS}
+_SLOTS_LIMIT = 1 << 20
+
+
+def _slots_of(block: str, keys) -> list[int]:
+    """The signed slots of keys of one block, remembered (up to `_SLOTS_LIMIT` per block)."""
+    known = _SLOTS[block]
+    out = []
+    for key in keys:
+        slot = known.get(key)
+        if slot is None:
+            slot = _signed_slot(block, key)
+            if len(known) < _SLOTS_LIMIT:
+                known[key] = slot
+        out.append(slot)
+    return out
+
+
 def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
-    slots = [_signed_slot("entities", key) for key in features.entities]
-    slots += [_signed_slot("terms", key) for key in features.terms]
-    slots += [_signed_slot("numbers", key) for key in features.numbers]
-    slots += [_signed_slot("dates", key) for key in features.dates]
-    slots += [_signed_slot("names", key) for key in features.names]
+    slots = _slots_of("entities", features.entities)
+    slots += _slots_of("terms", features.terms)
+    slots += _slots_of("numbers", features.numbers)
+    slots += _slots_of("dates", features.dates)
+    slots += _slots_of("names", features.names)
     if not slots:
         return _EMPTY_INDEX, _EMPTY_VALUES
     weights = np.ones(len(slots))
