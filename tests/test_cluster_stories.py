@@ -288,3 +288,21 @@ def test_a_late_batch_finds_the_stories_of_its_own_time():
         frozenset(item.id for item in recent),
         frozenset(item.id for item in late),
     }
+
+
+def test_settling_absorbs_small_stories_into_the_story_they_fit():
+    # No article may join and no neighbours merge, so every article is a fragment of one;
+    # settling then gathers each event's fragments, and never across the two events.
+    apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 10}
+    features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
+    kept = StoryClusterer(ClusterSettings(**apart, absorb_threshold=1e6))
+    kept.add_many(features)
+    kept.settle()
+    assert len(kept.stories()) == len(features)
+    gathered = StoryClusterer(ClusterSettings(**apart, absorb_threshold=8.0))
+    gathered.add_many(features)
+    gathered.settle()
+    assert _partition(gathered, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
+    }

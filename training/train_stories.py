@@ -23,7 +23,13 @@ import time
 from pathlib import Path
 
 from parallax.cluster.features import article_features
-from parallax.cluster.learn import JOIN_OFFSETS, LINK_THRESHOLDS, fit_settings
+from parallax.cluster.learn import (
+    ABSORB_OFFSETS,
+    FRAGMENT_SIZES,
+    JOIN_OFFSETS,
+    LINK_THRESHOLDS,
+    fit_settings,
+)
 from parallax.cluster.stories import WEIGHTS_FILE, ClusterSettings
 from parallax.evaluate.ecb import default_root, read_articles, read_labels
 
@@ -32,6 +38,8 @@ FITTED = (
     "join_threshold",
     "link_threshold",
     "merge_threshold",
+    "absorb_threshold",
+    "fragment_size",
     "weight_embedding",
     "weight_entities",
     "weight_terms",
@@ -72,8 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             "in_sample_f1": round(fit.training_f1, 4),
             "link_thresholds_tried": list(LINK_THRESHOLDS),
             "join_offsets_tried": list(JOIN_OFFSETS),
+            "absorb_offsets_tried": list(ABSORB_OFFSETS),
+            "fragment_sizes_tried": list(FRAGMENT_SIZES),
         },
-        "settings": {name: round(float(settings[name]), 4) for name in FITTED},
+        "settings": {name: round(settings[name], 4) for name in FITTED},
     }
     args.out.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(payload["settings"], indent=2))

@@ -35,12 +35,16 @@ from parallax.cluster.stories import (
 # few thousand rows of eight features; this only keeps the fit stable when a signal is rare.
 L2_PENALTY = 1.0
 # Join threshold = the regression's even odds shifted by one of these log-odds, chosen by F1.
-# Never stricter than even odds: a stricter join splits small stories (two or three reports
-# of an event) that no shared-neighbour merge can mend, and on ECB+ it gained nothing in
-# cross-validation (0.889 against 0.891, mean of three fold assignments).
-JOIN_OFFSETS = (-2.0, -1.0, -0.5, 0.0)
+# A stricter join keeps two look-alike events apart; the fragments it leaves (two or three
+# reports of an event) are absorbed when the run settles.
+JOIN_OFFSETS = (-1.0, 0.0, 0.5, 1.0, 1.5, 2.0)
 # Shared-neighbour shares at which two stories merge (1.01: never), chosen by F1.
 LINK_THRESHOLDS = (0.1, 0.15, 0.2, 0.3, 1.01)
+# Fragments (stories of at most `fragment_size` articles) are absorbed at settle when they
+# score this far from the even-odds threshold against their best story (1e6: never), and
+# the largest fragment size; both chosen by F1.
+ABSORB_OFFSETS = (-4.0, -3.0, -2.0, 1e6)
+FRAGMENT_SIZES = (2, 4)
 # Orders (of those the examples come from) that the join offset and the merge settings are
 # chosen on: every combination runs the clusterer once per order.
 GRID_ORDERS = 2
@@ -180,8 +184,9 @@ def fit_settings(
 ) -> Fit:
     """Settings fitted to labelled articles: regression weights, join and link thresholds.
 
-    `gold` maps every article id to its story. The join offset and link threshold are the
-    pair of `JOIN_OFFSETS` x `LINK_THRESHOLDS` with the best mean F1 over the first
+    `gold` maps every article id to its story. The join offset, link threshold and absorb
+    threshold and fragment size are those of `JOIN_OFFSETS` x `LINK_THRESHOLDS` x
+    `ABSORB_OFFSETS` (from the even-odds threshold) x `FRAGMENT_SIZES` with the best mean F1 over the first
     `GRID_ORDERS` orders on these same articles; the merge threshold equals the join
     threshold.
     """
@@ -189,10 +194,15 @@ def fit_settings(
     orders = list(orders) if orders is not None else arrival_orders(len(features))
     x, y = simulated_examples(features, gold, orders, base)
     weights, intercept = fit_logistic(x, y)
-    grid = [{"link_threshold": link} for link in LINK_THRESHOLDS]
     best: tuple[float, ClusterSettings] | None = None
     for offset in JOIN_OFFSETS:
         joined = settings_from_weights(weights, intercept, base.link_threshold, base, offset)
+        grid = [
+            {"link_threshold": link, "absorb_threshold": -intercept + absorb, "fragment_size": size}
+            for link in LINK_THRESHOLDS
+            for absorb in ABSORB_OFFSETS
+            for size in FRAGMENT_SIZES
+        ]
         scores = settle_grid_f1(features, gold, orders[:GRID_ORDERS], joined, grid)
         for update, score in zip(grid, scores, strict=True):
             if best is None or score > best[0] + 1e-9:

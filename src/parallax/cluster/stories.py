@@ -138,6 +138,12 @@ class ClusterSettings(BaseModel):
     # An article's story is checked for merges this many arrivals after it came (its
     # neighbours have arrived by then), or at `settle()`.
     settle_arrivals: int = 1000
+    # At `settle()`, a story of at most `fragment_size` articles that took one since the last
+    # settle joins the active story it fits best when their story-to-story score reaches
+    # `absorb_threshold` (fitted; below the join threshold, as the stories have grown since
+    # the fragment's articles arrived).
+    fragment_size: int = int(_shipped("fragment_size"))
+    absorb_threshold: float = _shipped("absorb_threshold")
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
     # Key entities kept per story (for the inverted index and `key_entities`).
@@ -352,6 +358,8 @@ class StoryClusterer:
         self._waiting: set[str] = set()
         # Per story: (its size when cached, `_searchable` arrays); a story that grew rebuilds.
         self._search_cache: dict[str, tuple[int, tuple]] = {}
+        # Stories that took an article since the last `settle()` (fragments are checked then).
+        self._touched: set[str] = set()
 
     # --- public -------------------------------------------------------------------------
 
@@ -391,10 +399,12 @@ class StoryClusterer:
         return self._article_story[features.id]
 
     def settle(self) -> None:
-        """Run every waiting merge check now (at the end of a run: see `settle_arrivals`)."""
+        """Run every waiting merge check now (at the end of a run: see `settle_arrivals`),
+        then offer the small stories of this run to the stories they fit best."""
         with threadpool_limits(limits=1, user_api="blas"):
             while self._pending:
                 self._check(heapq.heappop(self._pending)[2])
+            self._absorb_fragments()
 
     def add_known(
         self, features: ArticleFeatures, story_id: str | None
@@ -477,6 +487,7 @@ class StoryClusterer:
                 for article, (index, values) in self._vectors.items()
             },
             "pending": [list(item) for item in self._pending],
+            "touched": sorted(self._touched),
             "stories": [
                 {
                     "id": s.id,
@@ -551,6 +562,7 @@ class StoryClusterer:
         clusterer._pending = [(int(due), int(at), str(a)) for due, at, a in state["pending"]]
         heapq.heapify(clusterer._pending)
         clusterer._waiting = {item[2] for item in clusterer._pending}
+        clusterer._touched = set(state.get("touched", ()))
         return clusterer
 
     # --- candidates and scores -----------------------------------------------------------
@@ -577,6 +589,10 @@ class StoryClusterer:
 
     def _arrival(self, features: ArticleFeatures) -> _Arrival:
         index, values = _hashed(features)
+        return self._query(features, index, values)
+
+    def _query(self, features: ArticleFeatures, index: np.ndarray, values: np.ndarray) -> _Arrival:
+        """The idf² queries of hashed profiles (an article's, or a story's own sum)."""
         block_of = _block_of(index)
         idf = self._idf(index)
         weighted = values * idf
@@ -898,6 +914,7 @@ class StoryClusterer:
             self._postings.setdefault(key, []).append(story.id)
         story.articles.append(features.id)
         self._article_story[features.id] = story.id
+        self._touched.add(story.id)
         for band in features.bands:
             self._bands.setdefault(band, story.id)
 
@@ -909,6 +926,49 @@ class StoryClusterer:
         self._log_df[index] = np.log1p(self._df[index])
 
     # --- neighbours and merges ---------------------------------------------------------
+
+    def _absorb_fragments(self) -> None:
+        """Merge each small story of this run (at most `fragment_size` articles) into the
+        story it fits best, when their story-to-story score reaches `absorb_threshold`.
+
+        A report that arrived before the others of its event, or that scored just below the
+        join threshold against a story still small then, is left alone in a fragment; once
+        the run is over the event's story is complete and scored with the run's rarities.
+        Stories are checked in order of creation, so the result depends only on arrivals.
+        """
+        touched = sorted(self._touched, key=lambda sid: (len(sid), sid))
+        self._touched.clear()
+        for story_id in touched:
+            story = self._stories.get(self._resolve(story_id))
+            if story is None or story.size > self.settings.fragment_size:
+                continue
+            partner, score = self._best_partner(story)
+            if partner is not None and score >= self.settings.absorb_threshold:
+                keep, gone = (partner, story) if partner.size >= story.size else (story, partner)
+                self._absorb(keep, gone)
+
+    def _best_partner(self, story: _Story) -> tuple[_Story | None, float]:
+        """The story (candidates found as for an undated article, and within `quiet_hours`
+        of this story's time span) that a story fits best, and their story-to-story score;
+        (None, -inf) when there is no other candidate."""
+        probe = ArticleFeatures(id=story.id, vector=story.centroid(), entities=story.entities)
+        horizon = self.settings.quiet_hours * 3600
+        candidates = []
+        for candidate in self._candidates(probe):
+            gap = _span_gap(story.first, story.last, candidate.first, candidate.last)
+            if candidate.id != story.id and (gap is None or gap <= horizon):
+                candidates.append(candidate)
+        if not candidates:
+            return None, -math.inf
+        index, values = self._profiles_of(story)
+        rows = self._feature_rows(self._query(probe, index, values), candidates)
+        rows[:, -1] = [
+            self._time_feature(_span_gap(story.first, story.last, c.first, c.last))
+            for c in candidates
+        ]
+        scores = rows @ self._weights
+        best = int(np.argmax(scores))
+        return candidates[best], float(scores[best])
 
     def _link(
         self, arrival: _Arrival, story: _Story, candidates: list[_Story], scores: np.ndarray

@@ -204,6 +204,8 @@ def cross_validate(
                 "join_threshold": round(fit.settings.join_threshold, 3),
                 "link_threshold": fit.settings.link_threshold,
                 "merge_threshold": round(fit.settings.merge_threshold, 3),
+                "absorb_threshold": round(fit.settings.absorb_threshold, 3),
+                "fragment_size": fit.settings.fragment_size,
             }
         )
     return {
