@@ -146,6 +146,8 @@ def test_quiet_story_takes_no_dated_article():
             id="a-late",
             vector=_unit(77, _unit(1)),
             entities={"person:a": 3.0, "place:moscow": 1.0},
+            numbers=frozenset({"num:7"}),
+            names={"A": 3.0, "Moscow": 1.0, "7": 1.0},
             published=DAY0 + timedelta(days=10),
         )
     ]
@@ -159,6 +161,8 @@ def test_quiet_story_takes_no_dated_article():
             id="a-undated",
             vector=late[0].vector,
             entities=late[0].entities,
+            numbers=late[0].numbers,
+            names=late[0].names,
             published=None,
         )
     ]
@@ -300,6 +304,24 @@ def test_settling_absorbs_small_stories_into_the_story_they_fit():
     kept.settle()
     assert len(kept.stories()) == len(features)
     gathered = StoryClusterer(ClusterSettings(**apart, absorb_threshold=8.0))
+    gathered.add_many(features)
+    gathered.settle()
+    assert _partition(gathered, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
+    }
+
+
+def test_settling_rejoins_larger_stories_above_the_rejoin_threshold():
+    # No fragments here (fragment_size 0): only stories that fit their best partner at
+    # least `rejoin_threshold` merge, which gathers each event and never mixes the two.
+    apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 0}
+    features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
+    kept = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=1e6))
+    kept.add_many(features)
+    kept.settle()
+    assert len(kept.stories()) == len(features)
+    gathered = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=8.0))
     gathered.add_many(features)
     gathered.settle()
     assert _partition(gathered, features) == {

@@ -28,6 +28,7 @@ from parallax.cluster.learn import (
     FRAGMENT_SIZES,
     JOIN_OFFSETS,
     LINK_THRESHOLDS,
+    REJOIN_OFFSETS,
     fit_settings,
 )
 from parallax.cluster.stories import WEIGHTS_FILE, ClusterSettings
@@ -40,6 +41,7 @@ FITTED = (
     "merge_threshold",
     "absorb_threshold",
     "fragment_size",
+    "rejoin_threshold",
     "weight_embedding",
     "weight_entities",
     "weight_terms",
@@ -82,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             "join_offsets_tried": list(JOIN_OFFSETS),
             "absorb_offsets_tried": list(ABSORB_OFFSETS),
             "fragment_sizes_tried": list(FRAGMENT_SIZES),
+            "rejoin_offsets_tried": list(REJOIN_OFFSETS),
         },
         "settings": {name: round(settings[name], 4) for name in FITTED},
     }

@@ -39,12 +39,15 @@ L2_PENALTY = 1.0
 # reports of an event) are absorbed when the run settles.
 JOIN_OFFSETS = (-1.0, 0.0, 0.5, 1.0, 1.5, 2.0)
 # Shared-neighbour shares at which two stories merge (1.01: never), chosen by F1.
-LINK_THRESHOLDS = (0.1, 0.15, 0.2, 0.3, 1.01)
+LINK_THRESHOLDS = (0.1, 0.15, 0.2, 0.3)
 # Fragments (stories of at most `fragment_size` articles) are absorbed at settle when they
 # score this far from the even-odds threshold against their best story (1e6: never), and
 # the largest fragment size; both chosen by F1.
-ABSORB_OFFSETS = (-4.0, -3.0, -2.0, 1e6)
+ABSORB_OFFSETS = (-4.0, -3.0, -2.0)
 FRAGMENT_SIZES = (2, 4)
+# A larger story of the run merges into its best story at settle when they score this far
+# above the join threshold (1e6: never), chosen by F1.
+REJOIN_OFFSETS = (1.0, 2.0, 1e6)
 # Orders (of those the examples come from) that the join offset and the merge settings are
 # chosen on: every combination runs the clusterer once per order.
 GRID_ORDERS = 2
@@ -186,7 +189,8 @@ def fit_settings(
 
     `gold` maps every article id to its story. The join offset, link threshold and absorb
     threshold and fragment size are those of `JOIN_OFFSETS` x `LINK_THRESHOLDS` x
-    `ABSORB_OFFSETS` (from the even-odds threshold) x `FRAGMENT_SIZES` with the best mean F1 over the first
+    `ABSORB_OFFSETS` (from the even-odds threshold) x `FRAGMENT_SIZES` x `REJOIN_OFFSETS`
+    with the best mean F1 over the first
     `GRID_ORDERS` orders on these same articles; the merge threshold equals the join
     threshold.
     """
@@ -198,10 +202,16 @@ def fit_settings(
     for offset in JOIN_OFFSETS:
         joined = settings_from_weights(weights, intercept, base.link_threshold, base, offset)
         grid = [
-            {"link_threshold": link, "absorb_threshold": -intercept + absorb, "fragment_size": size}
+            {
+                "link_threshold": link,
+                "absorb_threshold": -intercept + absorb,
+                "fragment_size": size,
+                "rejoin_threshold": joined.join_threshold + rejoin,
+            }
             for link in LINK_THRESHOLDS
             for absorb in ABSORB_OFFSETS
             for size in FRAGMENT_SIZES
+            for rejoin in REJOIN_OFFSETS
         ]
         scores = settle_grid_f1(features, gold, orders[:GRID_ORDERS], joined, grid)
         for update, score in zip(grid, scores, strict=True):

@@ -144,6 +144,8 @@ class ClusterSettings(BaseModel):
     # the fragment's articles arrived).
     fragment_size: int = int(_shipped("fragment_size"))
     absorb_threshold: float = _shipped("absorb_threshold")
+    # ... and a larger story of the run does so when the score reaches `rejoin_threshold`.
+    rejoin_threshold: float = _shipped("rejoin_threshold")
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
     # Key entities kept per story (for the inverted index and `key_entities`).
@@ -940,10 +942,12 @@ class StoryClusterer:
         self._touched.clear()
         for story_id in touched:
             story = self._stories.get(self._resolve(story_id))
-            if story is None or story.size > self.settings.fragment_size:
+            if story is None:
                 continue
+            small = story.size <= self.settings.fragment_size
             partner, score = self._best_partner(story)
-            if partner is not None and score >= self.settings.absorb_threshold:
+            threshold = self.settings.absorb_threshold if small else self.settings.rejoin_threshold
+            if partner is not None and score >= threshold:
                 keep, gone = (partner, story) if partner.size >= story.size else (story, partner)
                 self._absorb(keep, gone)
 

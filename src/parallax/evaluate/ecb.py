@@ -206,6 +206,7 @@ def cross_validate(
                 "merge_threshold": round(fit.settings.merge_threshold, 3),
                 "absorb_threshold": round(fit.settings.absorb_threshold, 3),
                 "fragment_size": fit.settings.fragment_size,
+                "rejoin_threshold": round(fit.settings.rejoin_threshold, 3),
             }
         )
     return {
