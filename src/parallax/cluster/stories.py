@@ -29,6 +29,12 @@ of its neighbours while the members of the two share at least `link_threshold` o
 neighbours on average. Near-copies (syndicated wire text, found by MinHash bands) always join
 the story of the copy seen first, so a group of copies is clustered as one unit.
 
+When a run settles, each story that took an article in the run is offered to the story it
+fits best (story-to-story score): a story of at most `fragment_size` articles merges at
+`absorb_threshold`, a larger one at `rejoin_threshold`. Joins can so be strict, which keeps
+two look-alike events apart, and the fragments that leaves are put back once the run's
+stories are complete.
+
 Cost per article is bounded and vectorised. A story's word, entity, number, date and name
 profiles are hashed vectors (signed feature hashing, `PROFILE_DIMS`), kept as rows of dense matrices
 for *active* stories only, so scoring the candidates is a few matrix products with no loop
