@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from parallax.evaluate.ecb import TUNING_TOPICS, assignment, bcubed, read_labels
+from parallax.evaluate.ecb import (
+    arrival_plan,
+    assignment,
+    bcubed,
+    bcubed_parts,
+    cross_validate,
+    read_articles,
+    read_labels,
+    topic_folds,
+)
 
-# One tuning topic pair and one held-out one: Cheeks fired / hired (5), two Teixeira offers
-# (10), Bettie Page / Esther Williams deaths (4). Measured F1 0.872 when this floor was set.
-SUBSET = {"4", "5", "10"}
-F1_FLOOR = 0.84
+# Six topics, three of them pairs of look-alike events: Bettie Page / Esther Williams deaths
+# (4), Cheeks fired / hired (5), two Teixeira offers (10), two Turkmen elections (11), two
+# Indian Navy pirate captures (12), two Waitrose fires (14).
+SUBSET = {"4", "5", "10", "11", "12", "14"}
+# Cross-validated by topic in 3 folds (fitted on 4 topics, scored on the other 2 each time).
+# Measured 0.846 when this floor was set (fits on four topics vary: 0.81-0.94 over recent
+# versions).
+CV_F1_FLOOR = 0.82
+# The shipped weights on the same topics: in-sample (they were fitted on every topic), a
+# guard against regressions only. Measured 0.923 when this floor was set.
+IN_SAMPLE_F1_FLOOR = 0.90
 
 
 def test_bcubed_of_a_hand_worked_example():
@@ -21,6 +37,7 @@ def test_bcubed_of_a_hand_worked_example():
     # recall: a,b 2/2; c,d 1/2 each -> 0.75
     assert score.recall == pytest.approx(0.75)
     assert score.predicted_stories == 2 and score.gold_stories == 2
+    assert bcubed_parts(gold, predicted)["c"] == pytest.approx((1 / 3, 1 / 2))
 
 
 def test_bcubed_counts_a_missing_document_as_alone():
@@ -28,22 +45,45 @@ def test_bcubed_counts_a_missing_document_as_alone():
     assert score.precision == 1.0 and score.recall == 0.5
 
 
-@pytest.mark.data
-@pytest.mark.slow
-def test_ecb_subset_floor(data_dir):
+def test_topics_are_dealt_into_folds_by_number():
+    folds = topic_folds(["10", "2", "1", "3", "20", "2"], 2)
+    assert folds == {"1": 0, "2": 1, "3": 0, "10": 1, "20": 0}
+
+
+def test_arrival_plan_cuts_the_order_into_parts():
+    plan = arrival_plan(7, shuffle=None, batch=3)
+    assert [list(part) for part in plan] == [[0, 1, 2], [3, 4, 5], [6]]
+    shuffled = arrival_plan(7, shuffle=1, batch=None)
+    assert len(shuffled) == 1 and sorted(shuffled[0]) == list(range(7))
+
+
+@pytest.fixture(scope="module")
+def ecb_subset(data_dir):
     from parallax.cluster.features import article_features
-    from parallax.cluster.stories import cluster_features
-    from parallax.ingest.sources import read_inputs
 
     folder = data_dir / "ecbplus-dev"
     if not (folder / "labels.tsv").is_file():
         pytest.skip(f"ECB+ not found at {folder}")
     files = [f for f in read_labels(folder) if f.topic in SUBSET]
-    articles = list(read_inputs(str(f.path) for f in files))
-    assert len(articles) == len(files) > 50
-    score = bcubed(
-        {f.doc: f.story for f in files},
-        assignment(cluster_features(article_features(articles))),
-    )
-    assert score.f1 >= F1_FLOOR, score
-    assert "10" not in TUNING_TOPICS  # the subset keeps a held-out topic
+    articles, failed = read_articles(files)
+    assert not failed and len(articles) == len(files) > 100
+    return files, article_features(articles)
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_ecb_subset_cross_validated_floor(ecb_subset):
+    files, features = ecb_subset
+    report = cross_validate(files, features, 3, arrival_plan(len(features), None, None))
+    assert report["scores"]["articles"] == len(files)
+    assert report["scores"]["f1"] >= CV_F1_FLOOR, report
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_ecb_subset_in_sample_floor(ecb_subset):
+    from parallax.cluster.stories import cluster_features
+
+    files, features = ecb_subset
+    score = bcubed({f.doc: f.story for f in files}, assignment(cluster_features(features)))
+    assert score.f1 >= IN_SAMPLE_F1_FLOOR, score

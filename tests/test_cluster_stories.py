@@ -42,6 +42,7 @@ def _event(name: str, seed: int, count: int, day: datetime | None, **extra) -> l
             entities={f"person:{name}": 3.0, "place:moscow": 1.0},
             numbers=frozenset({f"num:{seed * 7}"}),
             dates=frozenset(),
+            names={name.title(): 3.0, "Moscow": 1.0, str(seed * 7): 1.0},
             published=None if day is None else day + timedelta(hours=i),
             **extra,
         )
@@ -77,14 +78,8 @@ def test_split_into_batches_gives_the_same_stories():
 
 def test_state_round_trip_continues_where_it_stopped():
     first = _event("a", 1, 4, DAY0) + _event("b", 2, 3, DAY0)
-    more = [
-        ArticleFeatures(
-            id="a-late",
-            vector=_unit(999, _unit(1)),
-            entities={"person:a": 3.0, "place:moscow": 1.0},
-            published=DAY0 + timedelta(days=1),
-        )
-    ]
+    (model,) = _event("a", 1, 1, DAY0 + timedelta(days=1))
+    more = [ArticleFeatures(**{**vars(model), "id": "a-late", "vector": _unit(999, _unit(1))})]
     clusterer = StoryClusterer()
     clusterer.add_many(first)
     state = json.loads(json.dumps(clusterer.state_to_dict()))
@@ -94,6 +89,45 @@ def test_state_round_trip_continues_where_it_stopped():
     assert resumed.story_of("a-late") == clusterer.story_of("a-late") == resumed.story_of("a-0")
     assert [s.model_dump() for s in resumed.stories()] == [
         s.model_dump() for s in clusterer.stories()
+    ]
+
+
+def test_settling_merges_parts_of_one_event_that_share_neighbours():
+    # Joining is made impossible, so every article starts a story; the articles of one event
+    # list each other as neighbours, those of the other event do not, and settling merges
+    # exactly the stories of each event.
+    settings = ClusterSettings(join_threshold=1e6, link_threshold=0.3)
+    features = _event("a", 1, 5, None) + _event("b", 2, 4, None)
+    clusterer = StoryClusterer(settings)
+    clusterer.add_many(features)
+    assert len(clusterer.stories()) == len(features)
+    clusterer.settle()
+    assert _partition(clusterer, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
+    }
+    assert set(clusterer.merged()) and all(
+        story in {s.id for s in clusterer.stories()} for story in clusterer.merged().values()
+    )
+
+
+def test_merge_checks_come_due_in_the_stream_and_survive_a_state_round_trip():
+    settings = ClusterSettings(join_threshold=1e6, link_threshold=0.3, settle_arrivals=3)
+    features = _event("a", 1, 4, None) + _event("b", 2, 4, None)
+    straight = StoryClusterer(settings)
+    straight.add_many(features)
+    # Checks of the first articles came due while later ones arrived: some merges happened
+    # without settling.
+    assert len(straight.stories()) < len(features)
+    halted = StoryClusterer(settings)
+    halted.add_many(features[:5])
+    resumed = StoryClusterer.from_state(json.loads(json.dumps(halted.state_to_dict())))
+    resumed.add_many(features[5:])
+    for clusterer in (straight, resumed):
+        clusterer.settle()
+    assert _partition(straight, features) == _partition(resumed, features)
+    assert [s.model_dump() for s in resumed.stories()] == [
+        s.model_dump() for s in straight.stories()
     ]
 
 
@@ -112,6 +146,8 @@ def test_quiet_story_takes_no_dated_article():
             id="a-late",
             vector=_unit(77, _unit(1)),
             entities={"person:a": 3.0, "place:moscow": 1.0},
+            numbers=frozenset({"num:7"}),
+            names={"A": 3.0, "Moscow": 1.0, "7": 1.0},
             published=DAY0 + timedelta(days=10),
         )
     ]
@@ -125,6 +161,8 @@ def test_quiet_story_takes_no_dated_article():
             id="a-undated",
             vector=late[0].vector,
             entities=late[0].entities,
+            numbers=late[0].numbers,
+            names=late[0].names,
             published=None,
         )
     ]
@@ -253,4 +291,40 @@ def test_a_late_batch_finds_the_stories_of_its_own_time():
     assert _partition(clusterer, recent + late) == {
         frozenset(item.id for item in recent),
         frozenset(item.id for item in late),
+    }
+
+
+def test_settling_absorbs_small_stories_into_the_story_they_fit():
+    # No article may join and no neighbours merge, so every article is a fragment of one;
+    # settling then gathers each event's fragments, and never across the two events.
+    apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 10}
+    features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
+    kept = StoryClusterer(ClusterSettings(**apart, absorb_threshold=1e6))
+    kept.add_many(features)
+    kept.settle()
+    assert len(kept.stories()) == len(features)
+    gathered = StoryClusterer(ClusterSettings(**apart, absorb_threshold=8.0))
+    gathered.add_many(features)
+    gathered.settle()
+    assert _partition(gathered, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
+    }
+
+
+def test_settling_rejoins_larger_stories_above_the_rejoin_threshold():
+    # No fragments here (fragment_size 0): only stories that fit their best partner at
+    # least `rejoin_threshold` merge, which gathers each event and never mixes the two.
+    apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 0}
+    features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
+    kept = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=1e6))
+    kept.add_many(features)
+    kept.settle()
+    assert len(kept.stories()) == len(features)
+    gathered = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=8.0))
+    gathered.add_many(features)
+    gathered.settle()
+    assert _partition(gathered, features) == {
+        frozenset(f"a-{i}" for i in range(5)),
+        frozenset(f"b-{i}" for i in range(4)),
     }

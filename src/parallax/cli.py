@@ -344,15 +344,29 @@ def eval_ecb(
     data: Annotated[
         Path | None, typer.Option(help="ECB+ folder (default ../shared/data/ecbplus-dev).")
     ] = None,
+    folds: Annotated[
+        int,
+        typer.Option(help="Cross-validation folds by topic (0 or 1: in-sample figure only)."),
+    ] = 6,
+    shuffle: Annotated[
+        int | None, typer.Option(help="Shuffle the input order with this seed.")
+    ] = None,
+    batch: Annotated[
+        int | None,
+        typer.Option(help="Feed the input in parts of this many articles, settling each."),
+    ] = None,
 ) -> None:
-    """Story clustering on ECB+: B-cubed P/R/F1 on all, tuning and held-out topics."""
+    """Story clustering on ECB+: B-cubed P/R/F1, cross-validated by topic and in-sample."""
     from parallax.evaluate.ecb import default_root, evaluate_ecb
 
     root = data or default_root()
     if not (root / "labels.tsv").is_file():
         typer.echo(f"error: {root}: no labels.tsv (ECB+ data absent)", err=True)
         raise typer.Exit(1)
-    emit(evaluate_ecb(root))
+    if batch is not None and batch < 1:
+        typer.echo(f"error: --batch {batch}: a part needs at least one article", err=True)
+        raise typer.Exit(2)
+    emit(evaluate_ecb(root, folds=folds, shuffle=shuffle, batch=batch))
 
 
 @app.command()

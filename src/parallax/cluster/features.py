@@ -1,9 +1,10 @@
 """Per-article features for story clustering: plain data computed once per article.
 
 `article_features(articles)` turns Articles into `ArticleFeatures`: an embedding of title and
-lead, the key named entities (people, places, organisations ...), the numbers and calendar
-dates stated in the text, the publication time when it is known, and MinHash band keys that
-let near-duplicate (syndicated) copies be found. Nothing here decides what is a story; that is
+lead, the key named entities (people, places, organisations ...), the capitalised names and
+figures of the whole text, the numbers and calendar dates stated in the text, the publication
+time when it is known, and MinHash band keys that let near-duplicate (syndicated) copies be
+found. Nothing here decides what is a story; that is
 `parallax.cluster.stories`.
 """
 
@@ -30,6 +31,8 @@ MAX_KEY_ENTITIES = 16
 MAX_NUMBERS = 12
 # Content words kept per article for the lexical signal.
 MAX_TERMS = 48
+# Capitalised names and figures kept per article (whole text; the most frequent first).
+MAX_NAMES = 64
 # Title and lead carry the event; entities there count this many times a body mention.
 LEAD_WEIGHT = 3.0
 # Characters of body text after the title that make the "lead" for the embedding.
@@ -44,6 +47,10 @@ SHINGLE_WORDS = 5
 # Words besides the date that a dateline may hold ("First Published:", "4: 59 PM EDT").
 DATELINE_OTHER_WORDS = 6
 _WORD = re.compile(r"\w+", re.UNICODE)
+# A capitalised word ("Sukanya", "INS", "O'Brien") or a figure ("5.6", "160,000", "23").
+_NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z'’]*[A-Za-z]\b|\b\d[\d,.]*\d\b|\b\d\b")
+# Tokenised-then-joined text spaces out figures: "6. 1", "160, 000", "12: 30".
+_SPACED_FIGURE = re.compile(r"(?<=\d)([.:]) (?=\d)|(?<=\d), (?=\d{3}\b)")
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTHS = {
     name: i + 1
@@ -100,13 +107,16 @@ class ArticleFeatures:
     states ("date:2013-06-13", "year:2013"); `published` is the publication time (UTC) when
     known, from metadata or from a dateline near the top; `bands` are MinHash band keys of
     the text, equal for near-duplicate copies; `terms` counts the most frequent content words
-    (lowercased, stop words left out), the lexical signal.
+    (lowercased, stop words left out), the lexical signal; `names` counts the capitalised
+    words and the figures of the whole text ("Sukanya", "Mysore", "23", "5.6"), the details
+    that tell two events of one topic apart.
     """
 
     id: str
     vector: np.ndarray
     entities: dict[str, float] = field(default_factory=dict)
     terms: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
     numbers: frozenset[str] = frozenset()
     dates: frozenset[str] = frozenset()
     published: datetime | None = None
@@ -246,6 +256,32 @@ def content_terms(text: str, limit: int = MAX_TERMS) -> dict[str, float]:
     return {word: float(count) for word, count in counts.most_common(limit)}
 
 
+def join_spaced_figures(text: str) -> str:
+    """The text with figures that tokenisation spaced out joined again ("6. 1" -> "6.1",
+    "160, 000" -> "160,000", "12: 30" -> "12:30"); nothing else changes."""
+    return _SPACED_FIGURE.sub(lambda match: match[1] or ",", text)
+
+
+def name_tokens(text: str, limit: int = MAX_NAMES) -> dict[str, float]:
+    """Capitalised words and figures of a text with their counts, the most frequent first.
+
+    Stop words written with a capital ("The", "But") are left out, and a possessive "'s" is
+    dropped ("India's" -> "India"); case is kept ("US" is not "us"). Whether a capitalised
+    word opens a sentence is not guessed: rarity weighting later mutes the common ones.
+    """
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    counts: Counter[str] = Counter()
+    for match in _NAME_TOKEN.finditer(join_spaced_figures(text)):
+        token = match[0]
+        if token.endswith(("'s", "’s")):
+            token = token[:-2]
+        token = token.rstrip(".,")
+        if token and token.lower() not in STOP_WORDS:
+            counts[token] += 1
+    return {token: float(count) for token, count in counts.most_common(limit)}
+
+
 def _stable_hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
@@ -301,7 +337,7 @@ def features_from_parts(
     analysis stage, a store) can build features without running the models again.
     """
     text = article.kept_text()
-    head = text[:NER_CHARS]
+    head = join_spaced_figures(text[:NER_CHARS])
     numbers = numbers_in(head)
     for label, mention, _ in ents:
         if label in NUMBER_LABELS:
@@ -315,6 +351,7 @@ def features_from_parts(
         vector=np.asarray(vector, dtype=np.float32),
         entities=_entity_weights(ents, lead_end),
         terms=content_terms(text),
+        names=name_tokens(text),
         numbers=frozenset(sorted(numbers)[:MAX_NUMBERS]),
         dates=frozenset(dates),
         published=published,

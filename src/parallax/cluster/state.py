@@ -61,14 +61,16 @@ def save_clusterer(path: Path, clusterer: StoryClusterer) -> None:
 
 
 def cluster_into(path: Path, articles: list) -> dict[str, str]:
-    """Add articles to the stories kept in `path` and save; article id -> story id.
+    """Add articles to the stories kept in `path`, settle the merge checks, save; article id
+    -> story id.
 
-    Articles already in the state keep their story; ids of the whole state are current
-    (a story merged away is named by the story that absorbed it).
+    Articles already in the state keep their story unless it merged into another; ids of the
+    whole state are current (a story merged away is named by the story that absorbed it).
     """
     from parallax.cluster.features import article_features
 
     clusterer = load_clusterer(path)
     clusterer.add_many(article_features(articles) if articles else [])
+    clusterer.settle()
     save_clusterer(path, clusterer)
     return {article.id: clusterer.story_of(article.id) or "" for article in articles}

@@ -7,17 +7,36 @@ than a topic: the clusterer weighs these signals for an article against a candid
 - the cosine of the article's title+lead embedding with the story's centroid;
 - the cosine of key entities (people, places, organisations), weighted by their rarity;
 - the cosine of content words over the whole text, weighted by their rarity;
+- the cosine of capitalised names and figures over the whole text ("Sukanya", "23"), by
+  rarity: the details that tell two events of one topic apart;
 - the cosine of stated numbers ("$160 million") and of calendar dates or years, by rarity;
 - the distance in time between the article and the story's time span, when both are known.
 
-Each article joins the best candidate whose score reaches `join_threshold`, or starts a story.
-After it joined, the story is compared with the best other candidate of that article, and the
-two are merged when their story-to-story score reaches `merge_threshold` (so two halves of one
-story started apart can still meet). Near-copies (syndicated wire text, found by MinHash bands)
-always join the story of the copy seen first, so a group of copies is clustered as one unit.
+The score is a weighted sum of these signals; the weights and `join_threshold` come from a
+logistic regression of "this article belongs to this story" fitted on simulated arrivals
+(`parallax.cluster.learn`, shipped in `story_weights.json`, retrained by
+`training/train_stories.py`). Each article joins the best candidate whose score reaches
+`join_threshold`, or starts a story. The fitted threshold is strict: a report of the other
+event of a topic rarely gets in, and one event may start as several small stories.
 
-Cost per article is bounded and vectorised. A story's word, entity, number and date profiles
-are hashed vectors (signed feature hashing, `PROFILE_DIMS`), kept as rows of dense matrices
+Those are put together by shared neighbours (`parallax.cluster.neighbours`). Each arriving
+article looks for its `neighbours` most similar articles (names and entity cosines) among
+the last members of its best candidates, and is offered in turn to their lists. Reports of
+one event list each other; reports of two look-alike events list mostly their own event's
+reports, however alike the two events are. `settle_arrivals` arrivals after an article came
+(or at `settle()`, which a run calls at its end), its story is merged with the story of one
+of its neighbours while the members of the two share at least `link_threshold` of their
+neighbours on average. Near-copies (syndicated wire text, found by MinHash bands) always join
+the story of the copy seen first, so a group of copies is clustered as one unit.
+
+When a run settles, each story that took an article in the run is offered to the story it
+fits best (story-to-story score): a story of at most `fragment_size` articles merges at
+`absorb_threshold`, a larger one at `rejoin_threshold`. Joins can so be strict, which keeps
+two look-alike events apart, and the fragments that leaves are put back once the run's
+stories are complete.
+
+Cost per article is bounded and vectorised. A story's word, entity, number, date and name
+profiles are hashed vectors (signed feature hashing, `PROFILE_DIMS`), kept as rows of dense matrices
 for *active* stories only, so scoring the candidates is a few matrix products with no loop
 over stories or keys. Candidates are the top `candidates` active centroids by cosine plus the
 stories posted under the article's rarest entities (inverted index, capped). A story with
@@ -34,25 +53,48 @@ a clusterer that continues exactly where the first one stopped.
 from __future__ import annotations
 
 import heapq
+import json
 import math
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from pydantic import BaseModel
 from threadpoolctl import threadpool_limits
 
 from parallax.cluster.features import ArticleFeatures, article_features
+from parallax.cluster.neighbours import NeighbourGraph
 from parallax.model import Article, Story
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 # Hashed profile width per signal; signed hashing keeps chance collisions zero-mean.
-PROFILE_DIMS = {"entities": 4096, "terms": 8192, "numbers": 1024, "dates": 1024}
+PROFILE_DIMS = {"entities": 4096, "terms": 8192, "numbers": 1024, "dates": 1024, "names": 4096}
 BLOCKS = tuple(PROFILE_DIMS)
+# The columns of an article-against-story feature row, in order: the embedding cosine, one
+# rarity-weighted cosine per profile block, and the time gap (0 .. 1 of `time_scale_days`).
+FEATURES = ("embedding", *BLOCKS, "time")
+# How alike two articles are when looking for an article's nearest neighbours: the rarity-
+# weighted cosines of their names-and-figures and of their entity profiles, mixed.
+NEIGHBOUR_WEIGHTS = {"names": 0.6, "entities": 0.4}
+WEIGHTS_FILE = Path(__file__).with_name("story_weights.json")
+
+
+@lru_cache(maxsize=1)
+def shipped_weights() -> dict:
+    """The fitted weights and thresholds shipped with parallax (story_weights.json)."""
+    return json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+
+
+def _shipped(name: str) -> float:
+    return float(shipped_weights()["settings"][name])
+
+
 _EMPTY_INDEX = np.zeros(0, dtype=np.int64)
 _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 
@@ -60,19 +102,26 @@ _EMPTY_VALUES = np.zeros(0, dtype=np.float32)
 class ClusterSettings(BaseModel):
     """Weights and thresholds of story clustering (documented in docs/stories.md).
 
-    Tuned on ECB+ dev topics 1-9 only (see docs/quality.md); topics 10-20 stayed held out.
+    The weights, `join_threshold`, `link_threshold`, `merge_threshold` and `time_penalty`
+    default to the values
+    fitted by training/train_stories.py (story_weights.json); see docs/quality.md for how they
+    were measured on topics the fit never saw.
     """
 
-    join_threshold: float = 1.13
-    merge_threshold: float = 2.2
-    weight_embedding: float = 1.0
-    weight_entities: float = 1.81
-    weight_terms: float = 0.52
-    weight_numbers: float = 0.40
-    weight_dates: float = 0.48
+    join_threshold: float = _shipped("join_threshold")
+    # Two stories merge when their members share at least this mean share of neighbours and
+    # their story-to-story score (on the scale of the join score) reaches `merge_threshold`.
+    link_threshold: float = _shipped("link_threshold")
+    merge_threshold: float = _shipped("merge_threshold")
+    weight_embedding: float = _shipped("weight_embedding")
+    weight_entities: float = _shipped("weight_entities")
+    weight_terms: float = _shipped("weight_terms")
+    weight_numbers: float = _shipped("weight_numbers")
+    weight_dates: float = _shipped("weight_dates")
+    weight_names: float = _shipped("weight_names")
     # Articles this far apart in time (days) get the full time penalty.
     time_scale_days: float = 90.0
-    time_penalty: float = 0.1
+    time_penalty: float = _shipped("time_penalty")
     # A story stops taking dated articles once it has been quiet this long (90 days: ECB+
     # stories run on for weeks, a check-in and the check-out a month later are one story) ...
     quiet_hours: float = 2160.0
@@ -85,8 +134,24 @@ class ClusterSettings(BaseModel):
     candidates: int = 12
     entity_candidates: int = 12
     entity_probe: int = 4
-    # A merge is checked only when the article's runner-up story scored at least this.
-    merge_probe: float = 1.0
+    # Nearest articles kept per article; a neighbour must be at least this similar (0.6 x
+    # names cosine + 0.4 x entity cosine, `neighbour_similarity`).
+    neighbours: int = 6
+    neighbour_floor: float = 0.15
+    # Where neighbours are looked for: the last members of the best-scoring candidates.
+    neighbour_stories: int = 6
+    neighbour_members: int = 6
+    # An article's story is checked for merges this many arrivals after it came (its
+    # neighbours have arrived by then), or at `settle()`.
+    settle_arrivals: int = 1000
+    # At `settle()`, a story of at most `fragment_size` articles that took one since the last
+    # settle joins the active story it fits best when their story-to-story score reaches
+    # `absorb_threshold` (fitted; below the join threshold, as the stories have grown since
+    # the fragment's articles arrived).
+    fragment_size: int = int(_shipped("fragment_size"))
+    absorb_threshold: float = _shipped("absorb_threshold")
+    # ... and a larger story of the run does so when the score reaches `rejoin_threshold`.
+    rejoin_threshold: float = _shipped("rejoin_threshold")
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
     # Key entities kept per story (for the inverted index and `key_entities`).
@@ -112,19 +177,59 @@ def _bucket(block: str, key: str) -> int:
     return abs(_signed_slot(block, key)) - 1 - _OFFSETS[block]
 
 
+# Hashed keys of recently seen ArticleFeatures objects (by identity; the object is kept so
+# its id cannot be reused): fitting and cross-validation feed the same articles many times.
+_HASHED_CACHE: OrderedDict[int, tuple[ArticleFeatures, np.ndarray, np.ndarray]] = OrderedDict()
+_HASHED_CACHE_SIZE = 4096
+
+
 def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     """An article's keys hashed into the concatenated blocks: (sorted slots, values), each
     block's part a unit vector."""
-    slots = [_signed_slot("entities", key) for key in features.entities]
-    slots += [_signed_slot("terms", key) for key in features.terms]
-    slots += [_signed_slot("numbers", key) for key in features.numbers]
-    slots += [_signed_slot("dates", key) for key in features.dates]
+    cached = _HASHED_CACHE.get(id(features))
+    if cached is not None and cached[0] is features:
+        _HASHED_CACHE.move_to_end(id(features))
+        return cached[1], cached[2]
+    index, values = _hash_keys(features)
+    _HASHED_CACHE[id(features)] = (features, index, values)
+    if len(_HASHED_CACHE) > _HASHED_CACHE_SIZE:
+        _HASHED_CACHE.popitem(last=False)
+    return index, values
+
+
+# Signed slots of keys seen before, per block (a plain dict lookup is the cheapest path).
+_SLOTS: dict[str, dict[str, int]] = {block: {} for block in BLOCKS}
+_SLOTS_LIMIT = 1 << 20
+
+
+def _slots_of(block: str, keys) -> list[int]:
+    """The signed slots of keys of one block, remembered (up to `_SLOTS_LIMIT` per block)."""
+    known = _SLOTS[block]
+    out = []
+    for key in keys:
+        slot = known.get(key)
+        if slot is None:
+            slot = _signed_slot(block, key)
+            if len(known) < _SLOTS_LIMIT:
+                known[key] = slot
+        out.append(slot)
+    return out
+
+
+def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
+    slots = _slots_of("entities", features.entities)
+    slots += _slots_of("terms", features.terms)
+    slots += _slots_of("numbers", features.numbers)
+    slots += _slots_of("dates", features.dates)
+    slots += _slots_of("names", features.names)
     if not slots:
         return _EMPTY_INDEX, _EMPTY_VALUES
     weights = np.ones(len(slots))
     counted = len(features.entities) + len(features.terms)
     weights[:counted] = [*features.entities.values(), *features.terms.values()]
     weights[:counted] = np.sqrt(np.maximum(weights[:counted], 0.0))
+    if features.names:
+        weights[-len(features.names) :] = np.sqrt(np.maximum(list(features.names.values()), 0.0))
     signed = np.asarray(slots, dtype=np.int64)
     keep = weights > 0
     signed, weights = signed[keep], weights[keep]
@@ -137,7 +242,7 @@ def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _block_of(index: np.ndarray) -> np.ndarray:
-    """Which block (0..3) each slot of the concatenated blocks belongs to."""
+    """Which block (0 .. len(BLOCKS)-1) each slot of the concatenated blocks belongs to."""
     return np.searchsorted(_BOUNDS, index, side="right") - 1
 
 
@@ -145,7 +250,7 @@ def hashed_profiles(features: ArticleFeatures) -> dict[str, tuple[np.ndarray, np
     """An article's entity, word, number and date profiles as sparse unit vectors: per block,
     (sorted bucket indices, values) of its keys hashed into `PROFILE_DIMS[block]` buckets.
 
-    Entity and word weights are square-rooted first (a name repeated twenty times is not
+    Entity, word and name counts are square-rooted first (a name repeated twenty times is not
     twenty times the evidence); numbers and dates weigh 1 each. A block with no keys gets
     empty arrays.
     """
@@ -195,6 +300,8 @@ class _Arrival:
     index: np.ndarray
     values: np.ndarray
     queries: np.ndarray
+    norms: np.ndarray
+    blocks: np.ndarray
 
 
 def _add_entities(profile: dict[str, float], weights: dict[str, float], limit: int) -> list[str]:
@@ -223,9 +330,7 @@ class StoryClusterer:
 
     def __init__(self, settings: ClusterSettings | None = None) -> None:
         self.settings = settings or ClusterSettings()
-        self._weights = np.array(
-            [getattr(self.settings, f"weight_{block}") for block in BLOCKS], dtype=np.float64
-        )
+        self._weights = feature_weights(self.settings)
         self._stories: dict[str, _Story] = {}
         self._article_story: dict[str, str] = {}
         self._merged_into: dict[str, str] = {}
@@ -243,12 +348,26 @@ class StoryClusterer:
         self._row_of: dict[str, int] = {}
         self._dim = 0
         self._centroids = np.zeros((0, 0), dtype=np.float32)
+        # The centroids projected to `SKETCH_DIMS` dimensions, for finding candidates.
+        self._sketches = np.zeros((0, 0), dtype=np.float32)
         self._profiles = np.zeros((0, _WIDTH), dtype=np.float32)
         self._norms = np.ones((0, len(BLOCKS)), dtype=np.float64)
         self._spans = np.zeros((0, 2), dtype=np.float64)
         self._time_heap: list[tuple[float, str]] = []
         self._arrival_heap: list[tuple[int, str]] = []
         self._grace_heap: list[tuple[int, str]] = []
+        # Nearest-neighbour lists of articles, shared-neighbour counts of stories.
+        self._graph = NeighbourGraph(self.settings.neighbours)
+        # Names and entity slots of the articles of active stories, each value divided by its
+        # block's idf-weighted norm at arrival: where an arriving article finds neighbours.
+        self._vectors: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # Merge checks to run: (due arrival, arrival, article id), and the ids still waiting.
+        self._pending: list[tuple[int, int, str]] = []
+        self._waiting: set[str] = set()
+        # Per story: (its size when cached, `_searchable` arrays); a story that grew rebuilds.
+        self._search_cache: dict[str, tuple[int, tuple]] = {}
+        # Stories that took an article since the last `settle()` (fragments are checked then).
+        self._touched: set[str] = set()
 
     # --- public -------------------------------------------------------------------------
 
@@ -272,23 +391,57 @@ class StoryClusterer:
         known = self._article_story.get(features.id)
         if known is not None:
             return known
-        self._arrivals += 1
-        if features.published is not None and (
-            self._clock is None or features.published > self._clock
-        ):
-            self._clock = features.published
-        self._retire_quiet()
+        self._arrive(features)
         arrival = self._arrival(features)
-        runner_up: _Story | None = None
+        candidates, scores = self._scored(arrival)
         story = self._duplicate_of(features)
-        if story is None:
-            story, runner_up = self._best_two(arrival)
+        if story is None and candidates:
+            best = int(np.argmax(scores))
+            if scores[best] >= self.settings.join_threshold:
+                story = candidates[best]
         if story is None:
             story = self._new_story(len(features.vector))
         self._join(story, arrival)
-        if runner_up is not None and runner_up.id in self._stories:
-            story = self._merge_if_alike(story, runner_up)
-        return story.id
+        self._link(arrival, story, candidates, scores)
+        self._run_due()
+        return self._article_story[features.id]
+
+    def settle(self) -> None:
+        """Run every waiting merge check now (at the end of a run: see `settle_arrivals`),
+        then offer the small stories of this run to the stories they fit best."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            while self._pending:
+                self._check(heapq.heappop(self._pending)[2])
+            self._absorb_fragments()
+
+    def add_known(
+        self, features: ArticleFeatures, story_id: str | None
+    ) -> tuple[list[str], np.ndarray, str]:
+        """Add an article to a story chosen beforehand (None: a new one), whatever its score.
+
+        Returns what `add` would have weighed: the ids of the candidate stories (the chosen
+        one included while it still takes articles), their `FEATURES` rows, and the id of
+        the story the article is now in. This simulates arrivals with known stories, to fit
+        the weights; it neither looks for neighbours nor merges stories.
+        """
+        known = self._article_story.get(features.id)
+        if known is not None:
+            return [], np.zeros((0, len(FEATURES))), known
+        self._arrive(features)
+        arrival = self._arrival(features)
+        candidates = self._candidates(features)
+        target = self._stories.get(self._resolve(story_id)) if story_id is not None else None
+        if (
+            target is not None
+            and all(c.id != target.id for c in candidates)
+            and self._is_open_to(target, features)
+        ):
+            candidates.append(target)
+        rows = self._feature_rows(arrival, candidates)
+        if target is None:
+            target = self._new_story(len(features.vector))
+        self._join(target, arrival)
+        return [c.id for c in candidates], rows, target.id
 
     def stories(self) -> list[Story]:
         """Every story so far (active or quiet), in order of creation."""
@@ -336,6 +489,13 @@ class StoryClusterer:
             "bands": dict(self._bands),
             "merged_into": dict(self._merged_into),
             "active": list(self._rows),
+            "graph": self._graph.to_dict(),
+            "vectors": {
+                article: [[int(i) for i in index], [float(v) for v in values]]
+                for article, (index, values) in self._vectors.items()
+            },
+            "pending": [list(item) for item in self._pending],
+            "touched": sorted(self._touched),
             "stories": [
                 {
                     "id": s.id,
@@ -402,6 +562,15 @@ class StoryClusterer:
                 clusterer._postings.setdefault(key, []).append(story.id)
         for story_id in state["active"]:
             clusterer._activate(clusterer._stories[story_id])
+        clusterer._graph = NeighbourGraph.from_dict(state["graph"])
+        clusterer._vectors = {
+            article: (np.asarray(index, dtype=np.int64), np.asarray(values, dtype=np.float32))
+            for article, (index, values) in state["vectors"].items()
+        }
+        clusterer._pending = [(int(due), int(at), str(a)) for due, at, a in state["pending"]]
+        heapq.heapify(clusterer._pending)
+        clusterer._waiting = {item[2] for item in clusterer._pending}
+        clusterer._touched = set(state.get("touched", ()))
         return clusterer
 
     # --- candidates and scores -----------------------------------------------------------
@@ -417,8 +586,21 @@ class StoryClusterer:
         log_df = self._log_df if index is None else self._log_df[index]
         return math.log(self._docs + 1) - log_df + 1.0
 
+    def _arrive(self, features: ArticleFeatures) -> None:
+        """Count an arrival, move the stream clock and retire stories gone quiet."""
+        self._arrivals += 1
+        if features.published is not None and (
+            self._clock is None or features.published > self._clock
+        ):
+            self._clock = features.published
+        self._retire_quiet()
+
     def _arrival(self, features: ArticleFeatures) -> _Arrival:
         index, values = _hashed(features)
+        return self._query(features, index, values)
+
+    def _query(self, features: ArticleFeatures, index: np.ndarray, values: np.ndarray) -> _Arrival:
+        """The idf² queries of hashed profiles (an article's, or a story's own sum)."""
         block_of = _block_of(index)
         idf = self._idf(index)
         weighted = values * idf
@@ -426,7 +608,7 @@ class StoryClusterer:
         norms[norms == 0] = 1.0
         queries = np.zeros((len(index), len(BLOCKS)), dtype=np.float32)
         queries[np.arange(len(index)), block_of] = weighted * idf / norms[block_of]
-        return _Arrival(features, index, values, queries)
+        return _Arrival(features, index, values, queries, norms, block_of)
 
     def _profiles_of(self, story: _Story) -> tuple[np.ndarray, np.ndarray]:
         """A story's profile as sparse (slots, values), wherever it is kept now."""
@@ -437,78 +619,98 @@ class StoryClusterer:
         return index, dense[index]
 
     def _scores(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
-        """The join score of an article against each of the stories (vectorised over stories
-        with a matrix row; quiet ones are scored from their sparse profiles)."""
+        """The join score of an article against each of the stories."""
+        return self._feature_rows(arrival, stories) @ self._weights
+
+    def _feature_rows(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
+        """One row of `FEATURES` per story for this article (vectorised over stories with a
+        matrix row; quiet ones are read from their sparse profiles)."""
         rows = np.asarray([self._row_of.get(s.id, -1) for s in stories], dtype=np.int64)
-        scores = np.zeros(len(stories), dtype=np.float64)
+        out = np.zeros((len(stories), len(FEATURES)), dtype=np.float64)
         active = np.flatnonzero(rows >= 0)
         if active.size:
-            scores[active] = self._active_scores(arrival, rows[active])
+            out[active] = self._active_rows(arrival, rows[active])
         for i in np.flatnonzero(rows < 0):
             # Rare: only articles without a time reach quiet stories.
-            scores[i] = self._quiet_score(arrival, stories[int(i)])
-        return scores
+            out[i] = self._quiet_row(arrival, stories[int(i)])
+        return out
 
-    def _active_scores(self, arrival: _Arrival, rows: np.ndarray) -> np.ndarray:
-        settings = self.settings
+    def _time_feature(self, gap_seconds: np.ndarray | float | None) -> np.ndarray | float:
+        """A time gap as a share of `time_scale_days`, capped at 1; 0 when unknown."""
+        if gap_seconds is None:
+            return 0.0
+        gap = np.asarray(gap_seconds, dtype=np.float64)
+        share = np.minimum(1.0, gap / 86400 / self.settings.time_scale_days)
+        return np.where(np.isnan(share), 0.0, share)
+
+    def _active_rows(self, arrival: _Arrival, rows: np.ndarray) -> np.ndarray:
         features = arrival.features
-        scores = settings.weight_embedding * (self._centroids[rows] @ features.vector)
-        scores = scores.astype(np.float64)
+        out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
+        out[:, 0] = self._centroids[rows] @ features.vector
         if arrival.index.size:
             dots = self._profiles[rows[:, None], arrival.index[None, :]] @ arrival.queries
-            scores += (dots / self._norms[rows]) @ self._weights
+            out[:, 1 : 1 + len(BLOCKS)] = dots / self._norms[rows]
         if features.published is not None:
             moment = features.published.timestamp()
             spans = self._spans[rows]
             gap = np.maximum(0.0, np.maximum(spans[:, 0] - moment, moment - spans[:, 1]))
-            gap = np.nan_to_num(gap, nan=0.0)
-            scores -= settings.time_penalty * np.minimum(
-                1.0, gap / 86400 / settings.time_scale_days
-            )
-        return scores
+            out[:, -1] = self._time_feature(gap)
+        return out
 
-    def _quiet_score(self, arrival: _Arrival, story: _Story) -> float:
-        settings = self.settings
+    def _quiet_row(self, arrival: _Arrival, story: _Story) -> np.ndarray:
         features = arrival.features
-        score = settings.weight_embedding * float(story.centroid() @ features.vector)
+        out = np.zeros(len(FEATURES), dtype=np.float64)
+        out[0] = float(story.centroid() @ features.vector)
         held, values = self._profiles_of(story)
         if arrival.index.size and held.size:
             _, at_story, at_query = np.intersect1d(
                 held, arrival.index, assume_unique=True, return_indices=True
             )
             dots = values[at_story] @ arrival.queries[at_query]
-            score += float((dots / story.norms) @ self._weights)
+            out[1 : 1 + len(BLOCKS)] = dots / story.norms
         gap = _span_gap(features.published, features.published, story.first, story.last)
-        if gap is not None:
-            score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
-        return score
+        out[-1] = self._time_feature(gap)
+        return out
 
     def _pair_score(self, a: _Story, b: _Story) -> float:
-        """How alike two active stories are, on the scale of an article's join score."""
-        settings = self.settings
-        row_a, row_b = self._row_of[a.id], self._row_of[b.id]
-        score = settings.weight_embedding * float(a.centroid() @ b.centroid())
-        idf = self._idf()
-        left = self._profiles[row_a] * idf
-        right = self._profiles[row_b] * idf
-        starts = _BOUNDS[:-1]
-        dots = np.add.reduceat(left * right, starts)
-        norms = np.sqrt(
-            np.add.reduceat(left * left, starts) * np.add.reduceat(right * right, starts)
+        """How alike two stories are, on the scale of an article's join score: the same
+        weighted cosines between their centroids and rarity-weighted profiles."""
+        row = np.zeros(len(FEATURES), dtype=np.float64)
+        row[0] = float(a.centroid() @ b.centroid())
+        row[-1] = self._time_feature(_span_gap(a.first, a.last, b.first, b.last))
+        width = len(BLOCKS)
+        if a.id in self._row_of and b.id in self._row_of:
+            # Both have matrix rows: dense products are cheaper than finding their slots.
+            idf = self._idf()
+            left = self._profiles[self._row_of[a.id]] * idf
+            right = self._profiles[self._row_of[b.id]] * idf
+            starts = _BOUNDS[:-1]
+            dots = np.add.reduceat(left * right, starts)
+            norms = np.sqrt(
+                np.add.reduceat(left * left, starts) * np.add.reduceat(right * right, starts)
+            )
+            row[1 : 1 + width] = np.divide(dots, norms, out=np.zeros(width), where=norms > 0)
+            return float(row @ self._weights)
+        index_a, values_a = self._profiles_of(a)
+        index_b, values_b = self._profiles_of(b)
+        idf_a = values_a * self._idf(index_a)
+        idf_b = values_b * self._idf(index_b)
+        _, at_a, at_b = np.intersect1d(index_a, index_b, assume_unique=True, return_indices=True)
+        dots = np.bincount(
+            _block_of(index_a[at_a]), weights=idf_a[at_a] * idf_b[at_b], minlength=width
         )
-        cosines = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
-        score += float(cosines @ self._weights)
-        gap = _span_gap(a.first, a.last, b.first, b.last)
-        if gap is not None:
-            score -= settings.time_penalty * min(1.0, gap / 86400 / settings.time_scale_days)
-        return score
+        norm_a = np.sqrt(np.bincount(_block_of(index_a), weights=idf_a * idf_a, minlength=width))
+        norm_b = np.sqrt(np.bincount(_block_of(index_b), weights=idf_b * idf_b, minlength=width))
+        norms = norm_a * norm_b
+        row[1 : 1 + width] = np.divide(dots, norms, out=np.zeros(width), where=norms > 0)
+        return float(row @ self._weights)
 
     def _top_rows(self, vector: np.ndarray, k: int) -> list[_Story]:
         """The k active stories whose centroids are nearest to a vector."""
         n = len(self._rows)
         if n == 0:
             return []
-        sims = self._centroids[:n] @ vector
+        sims = self._sketches[:n] @ (vector @ _projection(len(vector)))
         rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k]
         return [self._stories[self._rows[int(row)]] for row in rows]
 
@@ -550,21 +752,12 @@ class StoryClusterer:
                         found[story_id] = story
         return list(found.values())
 
-    def _best_two(self, arrival: _Arrival) -> tuple[_Story | None, _Story | None]:
-        """The best candidate story reaching `join_threshold` (None when none does), and the
-        best other candidate (the one a merge is checked against)."""
+    def _scored(self, arrival: _Arrival) -> tuple[list[_Story], np.ndarray]:
+        """The candidate stories of an article and its join score against each."""
         candidates = self._candidates(arrival.features)
         if not candidates:
-            return None, None
-        scores = self._scores(arrival, candidates)
-        order = np.argsort(-scores, kind="stable")
-        best = candidates[int(order[0])]
-        runner_up = None
-        if len(order) > 1 and scores[order[1]] >= self.settings.merge_probe:
-            runner_up = candidates[int(order[1])]
-        if scores[order[0]] < self.settings.join_threshold:
-            return None, None
-        return best, runner_up
+            return [], np.zeros(0)
+        return candidates, self._scores(arrival, candidates)
 
     def _duplicate_of(self, features: ArticleFeatures) -> _Story | None:
         """The open story holding a near-copy of this article (enough shared MinHash bands)."""
@@ -594,6 +787,7 @@ class StoryClusterer:
         if self._dim != dim:
             self._dim = dim
             self._centroids = np.zeros((0, dim), dtype=np.float32)
+            self._sketches = np.zeros((0, _projection(dim).shape[1]), dtype=np.float32)
         capacity = len(self._centroids)
         if len(self._rows) < capacity:
             return
@@ -601,11 +795,17 @@ class StoryClusterer:
         used = len(self._rows)
 
         def grown(matrix: np.ndarray, fill: float = 0.0) -> np.ndarray:
-            bigger = np.full((size, *matrix.shape[1:]), fill, dtype=matrix.dtype)
+            # Zeros come from fresh pages (no writing), so growing the wide profile matrix
+            # costs only the copy of its used rows.
+            shape = (size, *matrix.shape[1:])
+            bigger = (
+                np.zeros(shape, matrix.dtype) if fill == 0 else np.full(shape, fill, matrix.dtype)
+            )
             bigger[:used] = matrix[:used]
             return bigger
 
         self._centroids = grown(self._centroids)
+        self._sketches = grown(self._sketches)
         self._profiles = grown(self._profiles)
         self._norms = grown(self._norms, 1.0)
         self._spans = grown(self._spans, math.nan)
@@ -623,6 +823,7 @@ class StoryClusterer:
             self._profiles[row, index] = values
             story.sparse = None
         self._centroids[row] = story.centroid()
+        self._sketches[row] = story.centroid() @ _projection(len(story.vector_sum))
         self._norms[row] = story.norms
         self._spans[row] = (_timestamp(story.first), _timestamp(story.last))
         heapq.heappush(self._arrival_heap, (story.last_arrival, story.id))
@@ -639,12 +840,18 @@ class StoryClusterer:
             dense = self._profiles[row]
             index = np.flatnonzero(dense)
             story.sparse = (index, dense[index].copy())
+            # A quiet story's articles are no longer anyone's candidate neighbours.
+            for article in story.articles:
+                self._vectors.pop(article, None)
+            self._graph.forget(a for a in story.articles if a not in self._waiting)
+        self._search_cache.pop(story_id, None)
         last = len(self._rows) - 1
         if row != last:
             moved = self._rows[last]
             self._rows[row] = moved
             self._row_of[moved] = row
             self._centroids[row] = self._centroids[last]
+            self._sketches[row] = self._sketches[last]
             self._profiles[row] = self._profiles[last]
             self._norms[row] = self._norms[last]
             self._spans[row] = self._spans[last]
@@ -715,6 +922,7 @@ class StoryClusterer:
             self._postings.setdefault(key, []).append(story.id)
         story.articles.append(features.id)
         self._article_story[features.id] = story.id
+        self._touched.add(story.id)
         for band in features.bands:
             self._bands.setdefault(band, story.id)
 
@@ -725,21 +933,170 @@ class StoryClusterer:
         self._df[index] += 1
         self._log_df[index] = np.log1p(self._df[index])
 
-    def _merge_if_alike(self, story: _Story, other: _Story) -> _Story:
-        """Merge a story that just grew with another active story when alike enough."""
-        if other.id == story.id or other.id not in self._row_of or story.id not in self._row_of:
-            return story
-        if self._pair_score(story, other) < self.settings.merge_threshold:
-            return story
-        keep, gone = (other, story) if other.size > story.size else (story, other)
-        self._absorb(keep, gone)
-        return keep
+    # --- neighbours and merges ---------------------------------------------------------
+
+    def _absorb_fragments(self) -> None:
+        """Merge each small story of this run (at most `fragment_size` articles) into the
+        story it fits best, when their story-to-story score reaches `absorb_threshold`.
+
+        A report that arrived before the others of its event, or that scored just below the
+        join threshold against a story still small then, is left alone in a fragment; once
+        the run is over the event's story is complete and scored with the run's rarities.
+        Stories are checked in order of creation, so the result depends only on arrivals.
+        """
+        touched = sorted(self._touched, key=lambda sid: (len(sid), sid))
+        self._touched.clear()
+        for story_id in touched:
+            story = self._stories.get(self._resolve(story_id))
+            if story is None:
+                continue
+            small = story.size <= self.settings.fragment_size
+            partner, score = self._best_partner(story)
+            threshold = self.settings.absorb_threshold if small else self.settings.rejoin_threshold
+            if partner is not None and score >= threshold:
+                keep, gone = (partner, story) if partner.size >= story.size else (story, partner)
+                self._absorb(keep, gone)
+
+    def _best_partner(self, story: _Story) -> tuple[_Story | None, float]:
+        """The story (candidates found as for an undated article, and within `quiet_hours`
+        of this story's time span) that a story fits best, and their story-to-story score;
+        (None, -inf) when there is no other candidate."""
+        probe = ArticleFeatures(id=story.id, vector=story.centroid(), entities=story.entities)
+        horizon = self.settings.quiet_hours * 3600
+        candidates = []
+        for candidate in self._candidates(probe):
+            gap = _span_gap(story.first, story.last, candidate.first, candidate.last)
+            if candidate.id != story.id and (gap is None or gap <= horizon):
+                candidates.append(candidate)
+        if not candidates:
+            return None, -math.inf
+        index, values = self._profiles_of(story)
+        rows = self._feature_rows(self._query(probe, index, values), candidates)
+        rows[:, -1] = [
+            self._time_feature(_span_gap(story.first, story.last, c.first, c.last))
+            for c in candidates
+        ]
+        scores = rows @ self._weights
+        best = int(np.argmax(scores))
+        return candidates[best], float(scores[best])
+
+    def _link(
+        self, arrival: _Arrival, story: _Story, candidates: list[_Story], scores: np.ndarray
+    ) -> None:
+        """Find the article's nearest earlier articles among the last members of its best
+        candidates (and of its own story), offer it to theirs, schedule its merge check."""
+        settings = self.settings
+        article = arrival.features.id
+        self._vectors[article] = _neighbour_slots(arrival)
+        searched = [candidates[int(i)] for i in np.argsort(-scores, kind="stable")]
+        searched = searched[: settings.neighbour_stories]
+        if all(s.id != story.id for s in searched):
+            searched.append(story)
+        offered = self._neighbour_similarities(arrival, searched)
+        self._graph.add(article, story.id, offered, self._article_story.__getitem__)
+        heapq.heappush(
+            self._pending, (self._arrivals + settings.settle_arrivals, self._arrivals, article)
+        )
+        self._waiting.add(article)
+
+    def _searchable(self, story: _Story) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """A story's last `neighbour_members` members that still have slots, with their slots
+        and values concatenated and the number of slots of each (cached until it grows)."""
+        cached = self._search_cache.get(story.id)
+        if cached is not None and cached[0] == story.size:
+            return cached[1]
+        members = [
+            m for m in story.articles[-self.settings.neighbour_members :] if m in self._vectors
+        ]
+        held = [self._vectors[m] for m in members]
+        entry = (
+            members,
+            np.concatenate([h[0] for h in held]) if held else _EMPTY_INDEX,
+            np.concatenate([h[1] for h in held]) if held else _EMPTY_VALUES,
+            np.array([len(h[0]) for h in held], dtype=np.int64),
+        )
+        self._search_cache[story.id] = (story.size, entry)
+        return entry
+
+    def _neighbour_similarities(
+        self, arrival: _Arrival, stories: list[_Story]
+    ) -> list[tuple[str, float]]:
+        """(member, similarity) for the searched members at least `neighbour_floor` alike, the
+        `2 x neighbours` most alike first; the similarity mixes the rarity-weighted names and
+        entity cosines (`NEIGHBOUR_WEIGHTS`).
+
+        Members' slots are stored already divided by their block norms, and the query holds
+        value x idf^2 / norm x weight, so each member's similarity is one gather and a sum.
+        """
+        if not arrival.index.size:
+            return []
+        parts = [self._searchable(s) for s in stories]
+        members = [m for part in parts for m in part[0]]
+        if not members:
+            return []
+        sizes = np.concatenate([part[3] for part in parts])
+        index = np.concatenate([part[1] for part in parts])
+        if not index.size:
+            return []
+        values = np.concatenate([part[2] for part in parts])
+        query = np.zeros(_WIDTH, dtype=np.float32)
+        query[arrival.index] = arrival.queries.sum(axis=1) * _NEIGHBOUR_SCALE[arrival.blocks]
+        products = values * query[index]
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        similarity = np.add.reduceat(products, np.minimum(starts, len(products) - 1))
+        similarity[sizes == 0] = 0.0
+        best = np.argsort(-similarity, kind="stable")[: 2 * self.settings.neighbours + 1]
+        floor = self.settings.neighbour_floor
+        return [(members[i], float(similarity[i])) for i in best if similarity[i] >= floor]
+
+    def _run_due(self) -> None:
+        """Run the merge checks that are due at this arrival."""
+        while self._pending and self._pending[0][0] <= self._arrivals:
+            self._check(heapq.heappop(self._pending)[2])
+
+    def _check(self, article: str) -> None:
+        """Merge the article's story with the story of one of its neighbours, again and
+        again, while their members share at least `link_threshold` of their neighbours (the
+        best-linked first) and the two stories are alike enough (`merge_threshold`)."""
+        self._waiting.discard(article)
+        while True:
+            story = self._stories[self._article_story[article]]
+            links: dict[str, float] = {}
+            for neighbour in self._graph.neighbours(article):
+                other = self._article_story.get(neighbour)
+                if other is None or other == story.id or other in links:
+                    continue
+                links[other] = self._graph.link(
+                    story.id, story.size, other, self._stories[other].size
+                )
+            if not links:
+                break
+            other, value = max(links.items(), key=lambda item: item[1])
+            if value < self.settings.link_threshold:
+                break
+            partner = self._stories[other]
+            if self._pair_score(story, partner) < self.settings.merge_threshold:
+                break
+            keep, gone = (partner, story) if partner.size > story.size else (story, partner)
+            self._absorb(keep, gone)
+        if self._article_story[article] not in self._row_of:
+            self._graph.forget([article])
 
     def _absorb(self, keep: _Story, gone: _Story) -> None:
-        """Move every member of `gone` into `keep`; `gone` lives on as an alias."""
-        keep_row, gone_row = self._row_of[keep.id], self._row_of[gone.id]
-        self._profiles[keep_row] += self._profiles[gone_row]
-        self._retire(gone.id, keep_profiles=False)
+        """Move every member of `gone` into `keep`; `gone` lives on as an alias.
+
+        The merged story is active afterwards (a quiet one gets its matrix row back and goes
+        quiet again by the usual clocks).
+        """
+        if keep.id not in self._row_of:
+            self._activate(keep)
+        keep_row = self._row_of[keep.id]
+        if gone.id in self._row_of:
+            self._profiles[keep_row] += self._profiles[self._row_of[gone.id]]
+            self._retire(gone.id, keep_profiles=False)
+        else:
+            index, values = self._profiles_of(gone)
+            self._profiles[keep_row, index] += values
         keep.size += gone.size
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.unit = None
@@ -753,9 +1110,49 @@ class StoryClusterer:
         for article_id in gone.articles:
             self._article_story[article_id] = keep.id
         del self._stories[gone.id]
+        self._search_cache.pop(gone.id, None)
         self._merged_into[gone.id] = keep.id
+        self._graph.merge(keep.id, gone.id)
         self._refresh_norms(keep)
         self._activate(keep)
+
+
+# Weight of each block in the neighbour similarity (0 for blocks it does not use).
+_NEIGHBOUR_SCALE = np.array([NEIGHBOUR_WEIGHTS.get(block, 0.0) for block in BLOCKS])
+
+
+def _neighbour_slots(arrival: _Arrival) -> tuple[np.ndarray, np.ndarray]:
+    """An article's slots in the blocks neighbours are found by, each value divided by its
+    block's idf-weighted norm."""
+    keep = _NEIGHBOUR_SCALE[arrival.blocks] > 0
+    scaled = arrival.values[keep] / arrival.norms[arrival.blocks[keep]]
+    return arrival.index[keep], scaled.astype(np.float32)
+
+
+# Candidate stories are found by the cosine of centroids projected onto this many random
+# orthonormal directions: a quarter of the memory to read for every arrival, and the rank of
+# the nearest stories barely moves; the candidates are then scored on the full vectors.
+SKETCH_DIMS = 96
+
+
+@lru_cache(maxsize=4)
+def _projection(dim: int) -> np.ndarray:
+    """A fixed (seeded) dim x SKETCH_DIMS matrix with orthonormal columns (identity when the
+    vectors are that short already), scaled so that projected cosines keep their size."""
+    if dim <= SKETCH_DIMS:
+        return np.eye(dim, dtype=np.float32)
+    gaussian = np.random.default_rng(20240601).normal(size=(dim, SKETCH_DIMS))
+    basis, _ = np.linalg.qr(gaussian)
+    return (basis * math.sqrt(dim / SKETCH_DIMS)).astype(np.float32)
+
+
+def feature_weights(settings: ClusterSettings) -> np.ndarray:
+    """The settings' weights in the order of `FEATURES` (time as a negative weight)."""
+    blocks = [getattr(settings, f"weight_{block}") for block in BLOCKS]
+    return np.array(
+        [settings.weight_embedding, *blocks, -settings.time_penalty],
+        dtype=np.float64,
+    )
 
 
 def _span_gap(
@@ -792,9 +1189,11 @@ def arrival_order(features: Sequence[ArticleFeatures]) -> list[int]:
 def cluster_features(
     features: Sequence[ArticleFeatures], settings: ClusterSettings | None = None
 ) -> list[Story]:
-    """Stories over precomputed features, each story's articles in arrival order."""
+    """Stories over precomputed features (merge checks settled at the end), each story's
+    articles in arrival order of joining."""
     clusterer = StoryClusterer(settings)
     clusterer.add_many(features)
+    clusterer.settle()
     return clusterer.stories()
 
 
