@@ -294,6 +294,8 @@ def cluster(state: RunState, options: BatchOptions) -> None:
         for index in order:
             clusterer.add(stages.load_features(state.features_of(arrivals[index][0])))
             progress.advance()
+        # As cluster_features does at the end of a run: waiting merge checks, small stories.
+        clusterer.settle()
     progress.close()
     seq_of = state.seq_of_ids()
     stories = [[seq_of[a] for a in story.articles] for story in clusterer.stories()]
