@@ -152,7 +152,11 @@ class _PublicOnlyTransport(httpx.HTTPTransport):
 
 
 def check_host(url: str, policy: FetchPolicy) -> None:
-    """Resolve the URL's host and refuse it when any address is not public (InputError)."""
+    """Resolve the URL's host and refuse it when any address is not public (InputError).
+
+    The connection checks again (`PublicOnlyBackend`); this first check names the URL and the
+    reason in the error, before any connection is opened.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError(source=url, reason="not an http(s) URL")
@@ -160,18 +164,9 @@ def check_host(url: str, policy: FetchPolicy) -> None:
         return
     port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise InputError(source=url, reason=f"host not found ({exc.strerror})") from None
-    for info in infos:
-        address = str(info[4][0])
-        why = refused_address(address)
-        if why:
-            raise InputError(
-                source=url,
-                reason=f"refused: {parts.hostname} resolves to {why} address {address} "
-                "(use --allow-private to fetch it)",
-            )
+        public_addresses(parts.hostname, port)
+    except httpcore.ConnectError as exc:
+        raise InputError(source=url, reason=str(exc)) from None
 
 
 def _media_type(header: str) -> tuple[str, str | None]:
