@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from parallax.model import Attribution, Speaker
 from parallax.model import Span as TextSpan
+from parallax.nlp.doctext import doc_text, forget_doc_text
 from parallax.nlp.marks import mark_double_apostrophes
 from parallax.nlp.speakers import ORG_WORDS, SpeakerResolver
 
@@ -1004,17 +1005,6 @@ def choose_content(
 # --- the finder -------------------------------------------------------------------------
 
 
-TEXT_KEY = "parallax_attribution_text"
-
-
-def _doc_text(doc: Doc) -> str:
-    """doc.text, built once per doc (spaCy rebuilds it from the tokens on every access)."""
-    text = doc.user_data.get(TEXT_KEY)
-    if text is None:
-        text = doc.user_data[TEXT_KEY] = doc.text
-    return text
-
-
 def find_attributions(doc: Doc) -> list[Attribution]:
     """Attributions of a parsed doc, in text order, with resolved speakers.
 
@@ -1023,8 +1013,8 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     a speaker: a quote with no cue nearby and no preceding quote to continue is left out, and
     a speaker phrase no rule resolves keeps `name=None`.
     """
-    resolver = SpeakerResolver(doc, _doc_text(doc))
-    quotes = find_quotes(_doc_text(doc))
+    resolver = SpeakerResolver(doc, doc_text(doc))
+    quotes = find_quotes(doc_text(doc))
     found: list[_Found] = []
     used_cues: set[int] = set()
     orphans: list[tuple[int, int]] = []
@@ -1033,7 +1023,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         if item is not None:
             found.append(item)
             used_cues.add(item.cue_token.i)
-        elif _starts_clause(_doc_text(doc), q_start):
+        elif _starts_clause(doc_text(doc), q_start):
             orphans.append((q_start, q_end))
     model_cues = _model_cues(doc, quotes)
     if model_cues is None:
@@ -1061,7 +1051,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
                 found.append(item)
         found.sort(key=lambda f: (f.content[0], f.cue[0]))
     result = [_to_model(doc, f, i + 1, resolver, found) for i, f in enumerate(found)]
-    doc.user_data.pop(TEXT_KEY, None)
+    forget_doc_text(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     return result
 
@@ -1072,7 +1062,7 @@ def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
 
 
 def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
-    text = _doc_text(doc)
+    text = doc_text(doc)
     inner = text[q_start + 1 : q_end - 1].strip().strip("'").strip()
     if len(inner.split()) < 2 and not inner.endswith((",", ".", "?", "!")):
         return None
@@ -1116,7 +1106,7 @@ def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found |
 def _colon_line_cue(doc: Doc, start: int) -> Token | None:
     """The reporting verb of a line that ends with a colon right before the paragraph that
     opens at `start` ("In a speech last July, he said:")."""
-    text = _doc_text(doc)
+    text = doc_text(doc)
     line_start = text.rfind("\n", 0, start)
     if line_start < 0 or text[line_start:start].strip():
         return None  # `start` does not open a paragraph
@@ -1136,7 +1126,7 @@ def _colon_line_cue(doc: Doc, start: int) -> Token | None:
 def _paragraph_after_colon(doc: Doc, tok: Token) -> tuple[int, int] | None:
     """Character span of the paragraph after a line that ends "..., X wrote:" at cue `tok`:
     the line must end with a colon within a few words of the cue."""
-    text = _doc_text(doc)
+    text = doc_text(doc)
     cue_end = tok.idx + len(tok.text)
     line_end = text.find("\n", cue_end)
     if line_end < 0:
@@ -1171,7 +1161,7 @@ def _quote_is_fragment(doc: Doc, cue: Token, q_start: int, q_end: int) -> bool:
         return False
     c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
     outside = max(0, q_start - c_start) + max(0, c_end - q_end)
-    text_outside = _doc_text(doc)[c_start:q_start] + _doc_text(doc)[q_end:c_end]
+    text_outside = doc_text(doc)[c_start:q_start] + doc_text(doc)[q_end:c_end]
     words_outside = [w for w in text_outside.split() if w.strip(",.:;“”\"'") not in ("", "that")]
     return outside > 0 and len(words_outside) >= 2
 
@@ -1192,8 +1182,8 @@ def _cue_after(doc: Doc, q_end: int) -> Token | None:
     """A reporting verb right after a closing mark, in the same sentence of the paragraph."""
     count = 0
     first = (
-        doc.char_span(q_end, len(_doc_text(doc)), alignment_mode="expand")
-        if q_end < len(_doc_text(doc))
+        doc.char_span(q_end, len(doc_text(doc)), alignment_mode="expand")
+        if q_end < len(doc_text(doc))
         else None
     )
     if first is None:
@@ -1272,16 +1262,16 @@ def _continuation(
     last = found[-1]
     if (last.kind != "direct" and not any_kind) or q_start - last.content[1] > 400:
         return None
-    between = _doc_text(doc)[last.content[1] : q_start]
+    between = doc_text(doc)[last.content[1] : q_start]
     # The cue between two parts of a paragraph may carry a long apposition ("said Federico
     # de Jesus, a Democratic strategist who was ..."); across paragraphs little may stand.
     limit = 15 if "\n" in between else 40
     if re.search(r"[“\"]|''", between) or len(between.split()) > limit:
         return None
-    line_start = _doc_text(doc).rfind("\n", 0, q_start) + 1
+    line_start = doc_text(doc).rfind("\n", 0, q_start) + 1
     if "\n" in between:
         # A quote that makes a paragraph of its own, right after the quoted paragraph.
-        if _doc_text(doc)[line_start:q_start].strip() or between.count("\n") > 2:
+        if doc_text(doc)[line_start:q_start].strip() or between.count("\n") > 2:
             return None
     elif not (last.content[1] <= last.cue[0] < q_start):
         # Same paragraph: '“A,” he said. “B.”' — B continues A when the cue sits between.
@@ -1739,7 +1729,7 @@ def _noun_found(
 def _to_model(
     doc: Doc, item: _Found, number: int, resolver: SpeakerResolver, found: list[_Found]
 ) -> Attribution:
-    text = _doc_text(doc)
+    text = doc_text(doc)
     speaker = None
     if item.speaker is not None and item.speaker_head is not None:
         head = item.speaker_head

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
 from parallax.model import Attribution, ClaimUnit, Entity, Fact, Quantity
+from parallax.nlp.doctext import doc_text
 from parallax.nlp.facts import find_facts
 
 # A clause shorter than this many words is kept with its neighbour rather than split off.
@@ -237,20 +238,9 @@ def standalone_text(clause: SpacySpan) -> str | None:
     return f"{antecedent.text} {rest.text}"
 
 
-_TEXT_KEY = "parallax_claims_text"
-
-
-def _text_of(doc: Doc) -> str:
-    """doc.text, built once per doc (spaCy joins every token again on each access)."""
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text
-
-
 def _quoted(doc: Doc, start: int) -> bool:
     """True when character `start` sits inside a quotation opened earlier in its paragraph."""
-    whole = _text_of(doc)
+    whole = doc_text(doc)
     paragraph_start = whole.rfind("\n", 0, start) + 1
     text = whole[paragraph_start:start]
     opens = text.count("“") + text.count("«")
