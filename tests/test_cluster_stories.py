@@ -294,18 +294,21 @@ def test_a_late_batch_finds_the_stories_of_its_own_time():
     }
 
 
+def _settled(features, **settings) -> StoryClusterer:
+    """A clusterer with these settings that has taken the articles and settled."""
+    clusterer = StoryClusterer(ClusterSettings(**settings))
+    clusterer.add_many(features)
+    clusterer.settle()
+    return clusterer
+
+
 def test_settling_absorbs_small_stories_into_the_story_they_fit():
     # No article may join and no neighbours merge, so every article is a fragment of one;
     # settling then gathers each event's fragments, and never across the two events.
     apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 10}
     features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
-    kept = StoryClusterer(ClusterSettings(**apart, absorb_threshold=1e6))
-    kept.add_many(features)
-    kept.settle()
-    assert len(kept.stories()) == len(features)
-    gathered = StoryClusterer(ClusterSettings(**apart, absorb_threshold=8.0))
-    gathered.add_many(features)
-    gathered.settle()
+    assert len(_settled(features, **apart, absorb_threshold=1e6).stories()) == len(features)
+    gathered = _settled(features, **apart, absorb_threshold=8.0)
     assert _partition(gathered, features) == {
         frozenset(f"a-{i}" for i in range(5)),
         frozenset(f"b-{i}" for i in range(4)),
@@ -317,13 +320,8 @@ def test_settling_rejoins_larger_stories_above_the_rejoin_threshold():
     # least `rejoin_threshold` merge, which gathers each event and never mixes the two.
     apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 0}
     features = _event("a", 1, 5, DAY0) + _event("b", 2, 4, DAY0)
-    kept = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=1e6))
-    kept.add_many(features)
-    kept.settle()
-    assert len(kept.stories()) == len(features)
-    gathered = StoryClusterer(ClusterSettings(**apart, rejoin_threshold=8.0))
-    gathered.add_many(features)
-    gathered.settle()
+    assert len(_settled(features, **apart, rejoin_threshold=1e6).stories()) == len(features)
+    gathered = _settled(features, **apart, rejoin_threshold=8.0)
     assert _partition(gathered, features) == {
         frozenset(f"a-{i}" for i in range(5)),
         frozenset(f"b-{i}" for i in range(4)),
