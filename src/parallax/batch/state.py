@@ -113,9 +113,6 @@ class RunState:
     def pending_chunks(self) -> list[int]:
         return [r[0] for r in self._db.execute("SELECT chunk FROM chunks WHERE done=0 ORDER BY 1")]
 
-    def done_chunks(self) -> list[int]:
-        return [r[0] for r in self._db.execute("SELECT chunk FROM chunks WHERE done=1 ORDER BY 1")]
-
     def chunk_sizes(self, chunks: Iterable[int]) -> dict[int, int]:
         wanted = set(chunks)
         rows = self._db.execute("SELECT chunk, COUNT(*) FROM articles GROUP BY chunk")
@@ -182,9 +179,6 @@ class RunState:
     def stories(self) -> Iterator[list[int]]:
         for (members,) in self._db.execute("SELECT members FROM stories ORDER BY position"):
             yield json.loads(members)
-
-    def story_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM stories").fetchone()[0])
 
     # --- dossiers -------------------------------------------------------------------------
 

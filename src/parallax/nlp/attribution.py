@@ -950,12 +950,6 @@ def candidate_features(
     return feats
 
 
-def _word_class(tok: Token) -> str:
-    """A token as the boundary features see it: punctuation and stop words as themselves,
-    other words by part of speech."""
-    return tok.lower_ if tok.is_punct or tok.is_stop else tok.pos_
-
-
 @functools.cache
 def _chooser() -> tuple[dict[str, float], float, float]:
     """The content chooser's weights (over candidate features and, prefixed "n:", the cue
@@ -1054,11 +1048,6 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     forget_doc_text(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     return result
-
-
-def _tokens_in(doc: Doc, start: int, end: int) -> list[Token]:
-    span = doc.char_span(start, end, alignment_mode="expand")
-    return list(span) if span is not None else []
 
 
 def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
