@@ -163,10 +163,10 @@ _BOUNDS = np.cumsum([0, *PROFILE_DIMS.values()])
 _WIDTH = int(_BOUNDS[-1])
 
 
-@lru_cache(maxsize=1 << 20)
 def _signed_slot(block: str, key: str) -> int:
     """1 + the key's bucket in the concatenated blocks, negated for half of the keys (the
-    sign of signed hashing); stable across runs and machines."""
+    sign of signed hashing); stable across runs and machines. Callers go through the memo
+    of `_slots_of`."""
     code = zlib.crc32(key.encode("utf-8"))
     slot = _OFFSETS[block] + code % PROFILE_DIMS[block] + 1
     return -slot if (code >> 31) & 1 else slot
@@ -174,7 +174,7 @@ def _signed_slot(block: str, key: str) -> int:
 
 def _bucket(block: str, key: str) -> int:
     """A key's bucket inside its block."""
-    return abs(_signed_slot(block, key)) - 1 - _OFFSETS[block]
+    return abs(_slots_of(block, (key,))[0]) - 1 - _OFFSETS[block]
 
 
 # Hashed keys of recently seen ArticleFeatures objects (by identity; the object is kept so
