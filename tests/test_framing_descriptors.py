@@ -95,3 +95,15 @@ def test_plural_and_clausal_phrases_are_not_descriptors() -> None:
         "As he welcomed several hundred guests, Scott was also launching his bid."
     )
     assert found == {}
+
+
+def test_title_case_words_named_only_in_the_headline_are_no_actor() -> None:
+    text = (
+        "Depot Fire Kills 12 Workers, Minister Blames Sabotage\n\n"
+        "Interior Minister Dana Orlov said the blaze was an act of sabotage.\n\n"
+        "Fire chief Tomas Reyes denied that investigators had found any sign of sabotage.\n"
+    )
+    found = _descriptors(text)
+    assert "Blames Sabotage" not in found.values()
+    assert found["Interior Minister"] == "Dana Orlov"
+    assert found["Fire chief"] == "Tomas Reyes"

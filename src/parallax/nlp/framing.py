@@ -498,6 +498,20 @@ def _link_label(
     return None
 
 
+def _headline_only(doc: Doc, mention: SpacySpan, headline: range) -> bool:
+    """Whether a name occurs in the headline and nowhere in the body.
+
+    Title case makes the NER take headline words for names ("Minister Blames Sabotage"); a
+    real actor of the article is named again in its body.
+    """
+    if not headline or mention.start not in headline:
+        return False
+    head_start = doc[headline.start].idx
+    head_end = doc[headline.stop - 1].idx + len(doc[headline.stop - 1])
+    body = doc.text[:head_start] + " " + doc.text[head_end:]
+    return mention.text not in body
+
+
 def find_descriptors(doc: Doc, actors: list[str] | None = None) -> list[Descriptor]:
     """Phrases the article uses to name an actor, each with the actor's canonical name.
 
@@ -514,6 +528,7 @@ def find_descriptors(doc: Doc, actors: list[str] | None = None) -> list[Descript
     """
     mentions, names = _actor_names(doc, actors)
     headline = _headline_tokens(doc)
+    mentions = [m for m in mentions if not _headline_only(doc, m, headline)]
     found: dict[tuple[int, int], Descriptor] = {}
     described: dict[str, list[tuple[str, set[str]]]] = {}
 
