@@ -172,11 +172,6 @@ def _signed_slot(block: str, key: str) -> int:
     return -slot if (code >> 31) & 1 else slot
 
 
-def _bucket(block: str, key: str) -> int:
-    """A key's bucket inside its block."""
-    return abs(_slots_of(block, (key,))[0]) - 1 - _OFFSETS[block]
-
-
 # Hashed keys of recently seen ArticleFeatures objects (by identity; the object is kept so
 # its id cannot be reused): fitting and cross-validation feed the same articles many times.
 _HASHED_CACHE: OrderedDict[int, tuple[ArticleFeatures, np.ndarray, np.ndarray]] = OrderedDict()
@@ -348,11 +343,13 @@ def _with_slots(held: np.ndarray, new: np.ndarray) -> np.ndarray:
     has all of `new`)."""
     if not held.size:
         return new.copy()
-    at = np.searchsorted(held, new)
+    at = held.searchsorted(new)
     fresh = held[np.minimum(at, len(held) - 1)] != new
     if not fresh.any():
         return held
-    return np.insert(held, at[fresh], new[fresh])
+    merged = np.concatenate((held, new[fresh]))
+    merged.sort()
+    return merged
 
 
 @dataclass
@@ -705,7 +702,12 @@ class StoryClusterer:
     def _feature_rows(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
         """One row of `FEATURES` per story for this article (vectorised over stories with a
         matrix row; quiet ones are read from their sparse profiles)."""
-        rows = np.asarray([self._row_of.get(s.id, -1) for s in stories], dtype=np.int64)
+        row_of = self._row_of
+        found = [row_of.get(s.id, -1) for s in stories]
+        rows = np.asarray(found, dtype=np.int64)
+        if min(found, default=-1) >= 0:
+            # The usual case: every candidate has a matrix row.
+            return self._active_rows(arrival, rows)
         out = np.zeros((len(stories), len(FEATURES)), dtype=np.float64)
         active = np.flatnonzero(rows >= 0)
         if active.size:
@@ -719,6 +721,10 @@ class StoryClusterer:
         """A time gap as a share of `time_scale_days`, capped at 1; 0 when unknown."""
         if gap_seconds is None:
             return 0.0
+        if isinstance(gap_seconds, float):
+            # One gap: the same float64 arithmetic as the array path, without numpy.
+            share = gap_seconds / 86400 / self.settings.time_scale_days
+            return 0.0 if math.isnan(share) else min(1.0, share)
         gap = np.asarray(gap_seconds, dtype=np.float64)
         share = np.minimum(1.0, gap / 86400 / self.settings.time_scale_days)
         return np.where(np.isnan(share), 0.0, share)
@@ -791,8 +797,9 @@ class StoryClusterer:
         if n == 0:
             return []
         sims = self._sketches[:n] @ (vector @ _projection(len(vector)))
-        rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k]
-        return [self._stories[self._rows[int(row)]] for row in rows]
+        rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k].tolist()
+        stories, ids = self._stories, self._rows
+        return [stories[ids[row]] for row in rows]
 
     def _is_open_to(self, story: _Story, features: ArticleFeatures) -> bool:
         """Whether a story still takes this article.
@@ -821,8 +828,11 @@ class StoryClusterer:
             if features.published is None or self._is_open_to(s, features)
         }
         # Rarest entities first: they point at few stories, and at the right ones.
-        df = self._df
-        rare = sorted(features.entities, key=lambda key: df[_bucket("entities", key)])
+        keys = list(features.entities)
+        if keys:
+            counts = self._df[np.abs(_slots_of("entities", keys)) - 1].tolist()
+            keys = [keys[i] for i in sorted(range(len(keys)), key=counts.__getitem__)]
+        rare = keys
         for key in rare[: settings.entity_probe]:
             for posted in reversed(self._postings.get(key, [])[-settings.entity_candidates :]):
                 story_id = self._resolve(posted)
@@ -996,7 +1006,9 @@ class StoryClusterer:
         story.last_arrival = self._arrivals
         self._activate(story)
         row = self._row_of[story.id]
-        self._profiles[row, arrival.index] += arrival.values
+        # Through the row's own view: 1-d fancy indexing is the cheap path in numpy.
+        profile = self._profiles[row]
+        profile[arrival.index] += arrival.values
         story.slots = _with_slots(story.slots, arrival.index)
         self._refresh_norms(story)
         self._norms[row] = story.norms
@@ -1045,19 +1057,17 @@ class StoryClusterer:
         (None, -inf) when there is no other candidate."""
         probe = ArticleFeatures(id=story.id, vector=story.centroid(), entities=story.entities)
         horizon = self.settings.quiet_hours * 3600
-        candidates = []
+        candidates, gaps = [], []
         for candidate in self._candidates(probe):
             gap = _span_gap(story.first, story.last, candidate.first, candidate.last)
             if candidate.id != story.id and (gap is None or gap <= horizon):
                 candidates.append(candidate)
+                gaps.append(gap)
         if not candidates:
             return None, -math.inf
         index, values = self._profiles_of(story)
         rows = self._feature_rows(self._query(probe, index, values), candidates)
-        rows[:, -1] = [
-            self._time_feature(_span_gap(story.first, story.last, c.first, c.last))
-            for c in candidates
-        ]
+        rows[:, -1] = [self._time_feature(gap) for gap in gaps]
         scores = rows @ self._weights
         best = int(np.argmax(scores))
         return candidates[best], float(scores[best])
@@ -1070,7 +1080,7 @@ class StoryClusterer:
         settings = self.settings
         article = arrival.features.id
         self._vectors[article] = _neighbour_slots(arrival)
-        searched = [candidates[int(i)] for i in np.argsort(-scores, kind="stable")]
+        searched = [candidates[i] for i in np.argsort(-scores, kind="stable").tolist()]
         searched = searched[: settings.neighbour_stories]
         if all(s.id != story.id for s in searched):
             searched.append(story)
@@ -1129,7 +1139,10 @@ class StoryClusterer:
         similarity[sizes == 0] = 0.0
         best = np.argsort(-similarity, kind="stable")[: 2 * self.settings.neighbours + 1]
         floor = self.settings.neighbour_floor
-        return [(members[i], float(similarity[i])) for i in best if similarity[i] >= floor]
+        # Compared as before, in float32 (a Python float beside a numpy float32 is weak).
+        best = best[similarity[best] >= floor]
+        alike = similarity[best].tolist()
+        return list(zip([members[i] for i in best.tolist()], alike, strict=True))
 
     def _run_due(self) -> None:
         """Run the merge checks that are due at this arrival."""
