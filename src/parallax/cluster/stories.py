@@ -734,7 +734,9 @@ class StoryClusterer:
         out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         out[:, 0] = self._centroids[rows] @ features.vector
         if arrival.index.size:
-            dots = self._profiles[rows[:, None], arrival.index[None, :]] @ arrival.queries
+            # One gather by flat position (the matrix is C-contiguous, so reshape is a view).
+            flat = rows[:, None] * _WIDTH + arrival.index
+            dots = self._profiles.reshape(-1)[flat] @ arrival.queries
             out[:, 1 : 1 + len(BLOCKS)] = dots / self._norms[rows]
         if features.published is not None:
             moment = features.published.timestamp()
@@ -1262,6 +1264,9 @@ def _span_gap(
     """Seconds between two time spans (0 when they overlap); None when either is unknown."""
     if first_a is None or last_a is None or first_b is None or last_b is None:
         return None
+    if first_b <= last_a and first_a <= last_b:
+        # Both differences below are <= 0, so the answer is the 0.0 that max() would give.
+        return 0.0
     return max(0.0, (first_b - last_a).total_seconds(), (first_a - last_b).total_seconds())
 
 
