@@ -53,9 +53,11 @@ class NeighbourGraph:
             if theirs is None:
                 continue
             if len(theirs) >= self.size:
-                weakest = min(theirs, key=theirs.__getitem__)
-                if sim <= theirs[weakest]:
+                lowest = min(theirs.values())
+                if sim <= lowest:
                     continue
+                # The first entry holding the lowest similarity, as min() by value finds it.
+                weakest = next(key for key, value in theirs.items() if value == lowest)
                 del theirs[weakest]
                 self._count(story_of(other), weakest, -1)
             theirs[article] = sim

@@ -172,11 +172,6 @@ def _signed_slot(block: str, key: str) -> int:
     return -slot if (code >> 31) & 1 else slot
 
 
-def _bucket(block: str, key: str) -> int:
-    """A key's bucket inside its block."""
-    return abs(_slots_of(block, (key,))[0]) - 1 - _OFFSETS[block]
-
-
 # Hashed keys of recently seen ArticleFeatures objects (by identity; the object is kept so
 # its id cannot be reused): fitting and cross-validation feed the same articles many times.
 _HASHED_CACHE: OrderedDict[int, tuple[ArticleFeatures, np.ndarray, np.ndarray]] = OrderedDict()
@@ -205,6 +200,11 @@ _SLOTS_LIMIT = 1 << 20
 def _slots_of(block: str, keys) -> list[int]:
     """The signed slots of keys of one block, remembered (up to `_SLOTS_LIMIT` per block)."""
     known = _SLOTS[block]
+    try:
+        # Nearly every key has been seen before: one lookup each, no branch.
+        return [known[key] for key in keys]
+    except KeyError:
+        pass
     out = []
     for key in keys:
         slot = known.get(key)
@@ -239,6 +239,55 @@ def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     norms = np.sqrt(np.bincount(block_of, weights=summed * summed, minlength=len(BLOCKS)))
     norms[norms == 0] = 1.0
     return index, (summed / norms[block_of]).astype(np.float32)
+
+
+# Articles hashed in one numpy pass by `_hash_many` (bounds the temporary arrays).
+_HASH_CHUNK = 2048
+
+
+def _hash_many(items: Sequence[ArticleFeatures]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`_hash_keys` of many articles at once, equal to it bit for bit: the slots of all
+    articles are made unique per article in one sort, and each slot's weights are summed in
+    the order one article's keys give them, so every sum and norm adds the same numbers in
+    the same order."""
+    slots: list[int] = []
+    weights: list[float] = []
+    counts = np.zeros(len(items), dtype=np.int64)
+    for i, features in enumerate(items):
+        keys = _slots_of("entities", features.entities)
+        keys += _slots_of("terms", features.terms)
+        keys += _slots_of("numbers", features.numbers)
+        keys += _slots_of("dates", features.dates)
+        keys += _slots_of("names", features.names)
+        counts[i] = len(keys)
+        slots += keys
+        weights += features.entities.values()
+        weights += features.terms.values()
+        # Numbers and dates weigh 1 (the square root below leaves 1 unchanged).
+        weights += [1.0] * (len(features.numbers) + len(features.dates))
+        weights += features.names.values()
+    if not slots:
+        return [(_EMPTY_INDEX, _EMPTY_VALUES) for _ in items]
+    weight = np.sqrt(np.maximum(np.asarray(weights, dtype=np.float64), 0.0))
+    signed = np.asarray(slots, dtype=np.int64)
+    owner = np.repeat(np.arange(len(items), dtype=np.int64), counts)
+    keep = weight > 0
+    signed, weight, owner = signed[keep], weight[keep], owner[keep]
+    keys, inverse = np.unique(owner * _WIDTH + np.abs(signed) - 1, return_inverse=True)
+    summed = np.bincount(inverse, weights=np.where(signed > 0, weight, -weight))
+    owner = keys // _WIDTH
+    index = keys - owner * _WIDTH
+    group = owner * len(BLOCKS) + _block_of(index)
+    norms = np.sqrt(np.bincount(group, weights=summed * summed, minlength=len(items) * len(BLOCKS)))
+    norms[norms == 0] = 1.0
+    values = (summed / norms[group]).astype(np.float32)
+    cuts = np.searchsorted(owner, np.arange(len(items) + 1))
+    return [
+        (index[cuts[i] : cuts[i + 1]], values[cuts[i] : cuts[i + 1]])
+        if cuts[i] < cuts[i + 1]
+        else (_EMPTY_INDEX, _EMPTY_VALUES)
+        for i in range(len(items))
+    ]
 
 
 def _block_of(index: np.ndarray) -> np.ndarray:
@@ -276,6 +325,9 @@ class _Story:
     norms: np.ndarray = field(default_factory=lambda: np.ones(len(BLOCKS), dtype=np.float64))
     # Profiles of a quiet story as (slots, values); None while it has a matrix row.
     sparse: tuple[np.ndarray, np.ndarray] | None = None
+    # While it has a matrix row: the sorted slots its members' keys were hashed to (every
+    # non-zero of the row is among them), so reading the row needs no scan of its width.
+    slots: np.ndarray | None = None
     unit: np.ndarray | None = None
 
     def centroid(self) -> np.ndarray:
@@ -284,6 +336,20 @@ class _Story:
             norm = float(np.linalg.norm(self.vector_sum))
             self.unit = self.vector_sum / norm if norm > 0 else self.vector_sum
         return self.unit
+
+
+def _with_slots(held: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The sorted union of two sorted arrays of distinct slots (`held` unchanged when it
+    has all of `new`)."""
+    if not held.size:
+        return new.copy()
+    at = held.searchsorted(new)
+    fresh = held[np.minimum(at, len(held) - 1)] != new
+    if not fresh.any():
+        return held
+    merged = np.concatenate((held, new[fresh]))
+    merged.sort()
+    return merged
 
 
 @dataclass
@@ -378,9 +444,12 @@ class StoryClusterer:
         BLAS runs on one thread meanwhile: the products here are small, and a multi-threaded
         BLAS on a busy machine spends more time waiting for its threads than computing.
         """
+        order = arrival_order(features)
         with threadpool_limits(limits=1, user_api="blas"):
-            for i in arrival_order(features):
-                self.add(features[i])
+            for start in range(0, len(order), _HASH_CHUNK):
+                chunk = [features[i] for i in order[start : start + _HASH_CHUNK]]
+                for item, hashed in zip(chunk, _hash_many(chunk), strict=True):
+                    self._add(item, hashed)
         return [self._article_story[f.id] for f in features]
 
     def add(self, features: ArticleFeatures) -> str:
@@ -388,11 +457,15 @@ class StoryClusterer:
 
         An article already seen (same id) is not added twice: its story id is returned.
         """
+        return self._add(features, _hashed(features))
+
+    def _add(self, features: ArticleFeatures, hashed: tuple[np.ndarray, np.ndarray]) -> str:
+        """`add` with the article's hashed keys already made (`_hashed`, `_hash_many`)."""
         known = self._article_story.get(features.id)
         if known is not None:
             return known
         self._arrive(features)
-        arrival = self._arrival(features)
+        arrival = self._query(features, *hashed)
         candidates, scores = self._scored(arrival)
         story = self._duplicate_of(features)
         if story is None and candidates:
@@ -614,9 +687,13 @@ class StoryClusterer:
         """A story's profile as sparse (slots, values), wherever it is kept now."""
         if story.sparse is not None:
             return story.sparse
-        dense = self._profiles[self._row_of[story.id]]
-        index = np.flatnonzero(dense)
-        return index, dense[index]
+        return self._row_nonzero(story, self._row_of[story.id])
+
+    def _row_nonzero(self, story: _Story, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """The non-zero slots of an active story's matrix row (ascending) and their values."""
+        held = self._profiles[row, story.slots]
+        nonzero = held != 0
+        return story.slots[nonzero], held[nonzero]
 
     def _scores(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
         """The join score of an article against each of the stories."""
@@ -625,7 +702,12 @@ class StoryClusterer:
     def _feature_rows(self, arrival: _Arrival, stories: Sequence[_Story]) -> np.ndarray:
         """One row of `FEATURES` per story for this article (vectorised over stories with a
         matrix row; quiet ones are read from their sparse profiles)."""
-        rows = np.asarray([self._row_of.get(s.id, -1) for s in stories], dtype=np.int64)
+        row_of = self._row_of
+        found = [row_of.get(s.id, -1) for s in stories]
+        rows = np.asarray(found, dtype=np.int64)
+        if min(found, default=-1) >= 0:
+            # The usual case: every candidate has a matrix row.
+            return self._active_rows(arrival, rows)
         out = np.zeros((len(stories), len(FEATURES)), dtype=np.float64)
         active = np.flatnonzero(rows >= 0)
         if active.size:
@@ -639,6 +721,10 @@ class StoryClusterer:
         """A time gap as a share of `time_scale_days`, capped at 1; 0 when unknown."""
         if gap_seconds is None:
             return 0.0
+        if isinstance(gap_seconds, float):
+            # One gap: the same float64 arithmetic as the array path, without numpy.
+            share = gap_seconds / 86400 / self.settings.time_scale_days
+            return 0.0 if math.isnan(share) else min(1.0, share)
         gap = np.asarray(gap_seconds, dtype=np.float64)
         share = np.minimum(1.0, gap / 86400 / self.settings.time_scale_days)
         return np.where(np.isnan(share), 0.0, share)
@@ -648,7 +734,9 @@ class StoryClusterer:
         out = np.zeros((len(rows), len(FEATURES)), dtype=np.float64)
         out[:, 0] = self._centroids[rows] @ features.vector
         if arrival.index.size:
-            dots = self._profiles[rows[:, None], arrival.index[None, :]] @ arrival.queries
+            # One gather by flat position (the matrix is C-contiguous, so reshape is a view).
+            flat = rows[:, None] * _WIDTH + arrival.index
+            dots = self._profiles.reshape(-1)[flat] @ arrival.queries
             out[:, 1 : 1 + len(BLOCKS)] = dots / self._norms[rows]
         if features.published is not None:
             moment = features.published.timestamp()
@@ -711,8 +799,9 @@ class StoryClusterer:
         if n == 0:
             return []
         sims = self._sketches[:n] @ (vector @ _projection(len(vector)))
-        rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k]
-        return [self._stories[self._rows[int(row)]] for row in rows]
+        rows = range(n) if k >= n else np.argpartition(-sims, k - 1)[:k].tolist()
+        stories, ids = self._stories, self._rows
+        return [stories[ids[row]] for row in rows]
 
     def _is_open_to(self, story: _Story, features: ArticleFeatures) -> bool:
         """Whether a story still takes this article.
@@ -741,8 +830,11 @@ class StoryClusterer:
             if features.published is None or self._is_open_to(s, features)
         }
         # Rarest entities first: they point at few stories, and at the right ones.
-        df = self._df
-        rare = sorted(features.entities, key=lambda key: df[_bucket("entities", key)])
+        keys = list(features.entities)
+        if keys:
+            counts = self._df[np.abs(_slots_of("entities", keys)) - 1].tolist()
+            keys = [keys[i] for i in sorted(range(len(keys)), key=counts.__getitem__)]
+        rare = keys
         for key in rare[: settings.entity_probe]:
             for posted in reversed(self._postings.get(key, [])[-settings.entity_candidates :]):
                 story_id = self._resolve(posted)
@@ -821,6 +913,7 @@ class StoryClusterer:
             index, values = story.sparse if story.sparse is not None else (_EMPTY_INDEX, [])
             self._profiles[row] = 0.0
             self._profiles[row, index] = values
+            story.slots = index
             story.sparse = None
         self._centroids[row] = story.centroid()
         self._sketches[row] = story.centroid() @ _projection(len(story.vector_sum))
@@ -837,13 +930,12 @@ class StoryClusterer:
             return
         story = self._stories[story_id]
         if keep_profiles:
-            dense = self._profiles[row]
-            index = np.flatnonzero(dense)
-            story.sparse = (index, dense[index].copy())
+            story.sparse = self._row_nonzero(story, row)
             # A quiet story's articles are no longer anyone's candidate neighbours.
             for article in story.articles:
                 self._vectors.pop(article, None)
             self._graph.forget(a for a in story.articles if a not in self._waiting)
+        story.slots = None
         self._search_cache.pop(story_id, None)
         last = len(self._rows) - 1
         if row != last:
@@ -894,9 +986,10 @@ class StoryClusterer:
 
     def _refresh_norms(self, story: _Story) -> None:
         """Idf-weighted norms of a story's profiles, with the rarity of words at this moment."""
-        dense = self._profiles[self._row_of[story.id]]
-        index = np.flatnonzero(dense)
-        weighted = dense[index] * self._idf(index)
+        # Summed over the story's slots in ascending order: the zeros among them add nothing,
+        # so the sums are those over the non-zero entries, bit for bit.
+        index = story.slots
+        weighted = self._profiles[self._row_of[story.id], index] * self._idf(index)
         norms = np.sqrt(
             np.bincount(_block_of(index), weights=weighted * weighted, minlength=len(BLOCKS))
         )
@@ -915,7 +1008,10 @@ class StoryClusterer:
         story.last_arrival = self._arrivals
         self._activate(story)
         row = self._row_of[story.id]
-        self._profiles[row, arrival.index] += arrival.values
+        # Through the row's own view: 1-d fancy indexing is the cheap path in numpy.
+        profile = self._profiles[row]
+        profile[arrival.index] += arrival.values
+        story.slots = _with_slots(story.slots, arrival.index)
         self._refresh_norms(story)
         self._norms[row] = story.norms
         for key in _add_entities(story.entities, features.entities, self.settings.story_entities):
@@ -963,19 +1059,17 @@ class StoryClusterer:
         (None, -inf) when there is no other candidate."""
         probe = ArticleFeatures(id=story.id, vector=story.centroid(), entities=story.entities)
         horizon = self.settings.quiet_hours * 3600
-        candidates = []
+        candidates, gaps = [], []
         for candidate in self._candidates(probe):
             gap = _span_gap(story.first, story.last, candidate.first, candidate.last)
             if candidate.id != story.id and (gap is None or gap <= horizon):
                 candidates.append(candidate)
+                gaps.append(gap)
         if not candidates:
             return None, -math.inf
         index, values = self._profiles_of(story)
         rows = self._feature_rows(self._query(probe, index, values), candidates)
-        rows[:, -1] = [
-            self._time_feature(_span_gap(story.first, story.last, c.first, c.last))
-            for c in candidates
-        ]
+        rows[:, -1] = [self._time_feature(gap) for gap in gaps]
         scores = rows @ self._weights
         best = int(np.argmax(scores))
         return candidates[best], float(scores[best])
@@ -988,7 +1082,7 @@ class StoryClusterer:
         settings = self.settings
         article = arrival.features.id
         self._vectors[article] = _neighbour_slots(arrival)
-        searched = [candidates[int(i)] for i in np.argsort(-scores, kind="stable")]
+        searched = [candidates[i] for i in np.argsort(-scores, kind="stable").tolist()]
         searched = searched[: settings.neighbour_stories]
         if all(s.id != story.id for s in searched):
             searched.append(story)
@@ -1047,7 +1141,10 @@ class StoryClusterer:
         similarity[sizes == 0] = 0.0
         best = np.argsort(-similarity, kind="stable")[: 2 * self.settings.neighbours + 1]
         floor = self.settings.neighbour_floor
-        return [(members[i], float(similarity[i])) for i in best if similarity[i] >= floor]
+        # Compared as before, in float32 (a Python float beside a numpy float32 is weak).
+        best = best[similarity[best] >= floor]
+        alike = similarity[best].tolist()
+        return list(zip([members[i] for i in best.tolist()], alike, strict=True))
 
     def _run_due(self) -> None:
         """Run the merge checks that are due at this arrival."""
@@ -1092,11 +1189,14 @@ class StoryClusterer:
             self._activate(keep)
         keep_row = self._row_of[keep.id]
         if gone.id in self._row_of:
-            self._profiles[keep_row] += self._profiles[self._row_of[gone.id]]
+            # Outside its slots the row of `gone` is zero: adding only those is the same sum.
+            index = gone.slots
+            self._profiles[keep_row, index] += self._profiles[self._row_of[gone.id], index]
             self._retire(gone.id, keep_profiles=False)
         else:
             index, values = self._profiles_of(gone)
             self._profiles[keep_row, index] += values
+        keep.slots = _with_slots(keep.slots, index)
         keep.size += gone.size
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.unit = None
@@ -1164,6 +1264,9 @@ def _span_gap(
     """Seconds between two time spans (0 when they overlap); None when either is unknown."""
     if first_a is None or last_a is None or first_b is None or last_b is None:
         return None
+    if first_b <= last_a and first_a <= last_b:
+        # Both differences below are <= 0, so the answer is the 0.0 that max() would give.
+        return 0.0
     return max(0.0, (first_b - last_a).total_seconds(), (first_a - last_b).total_seconds())
 
 
