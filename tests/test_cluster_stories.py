@@ -326,3 +326,20 @@ def test_settling_rejoins_larger_stories_above_the_rejoin_threshold():
         frozenset(f"a-{i}" for i in range(5)),
         frozenset(f"b-{i}" for i in range(4)),
     }
+
+
+def test_merge_checks_then_settle_give_what_settle_gives():
+    # The fitting grid runs the merge checks once and settles copies with other absorb
+    # settings; that must end where one settle() ends.
+    settings = ClusterSettings(join_threshold=1e6, link_threshold=0.3, absorb_threshold=8.0)
+    features = _event("a", 1, 5, None) + _event("b", 2, 4, None) + _event("c", 3, 1, None)
+    at_once = StoryClusterer(settings)
+    at_once.add_many(features)
+    at_once.settle()
+    in_steps = StoryClusterer(settings)
+    in_steps.add_many(features)
+    in_steps.run_merge_checks()
+    checked = _partition(in_steps, features)
+    assert len(checked) < len(features)
+    in_steps.settle()
+    assert _partition(in_steps, features) == _partition(at_once, features)

@@ -487,6 +487,13 @@ class StoryClusterer:
                 self._check(heapq.heappop(self._pending)[2])
             self._absorb_fragments()
 
+    def run_merge_checks(self) -> None:
+        """Run every waiting merge check now, as `settle()` does first, without offering the
+        run's small stories to others (fitting tries several absorb settings after one pass)."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            while self._pending:
+                self._check(heapq.heappop(self._pending)[2])
+
     def add_known(
         self, features: ArticleFeatures, story_id: str | None
     ) -> tuple[list[str], np.ndarray, str]:

@@ -1,0 +1,164 @@
+"""Cross-validate story clustering on ECB+ from a cache of the model outputs, for iterating.
+
+`parallax eval ecb` runs the embedder and spaCy NER over the 413 articles every time; this
+script runs them once and keeps their outputs (each article's embedding and NER mentions) in
+a pickle, then rebuilds `ArticleFeatures` from them with `features_from_parts` on every run,
+so a change to features.py, stories.py or learn.py is measured without the model passes.
+The scores are those of `parallax.evaluate.ecb.cross_validate` (topic folds, each fold's
+settings fitted on the other folds' topics) and the in-sample figure of the shipped weights;
+`--errors` prints, per topic, the predicted stories that mix gold stories.
+
+Run from the repository root:
+    .venv/bin/python training/cv_stories.py [--cache /tmp/ecb_parts.pkl] [--folds 6]
+The cache is rebuilt when absent or when `--refresh` is given; it is never committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from parallax.cluster.features import NER_CHARS, features_from_parts, lead_end
+from parallax.evaluate.ecb import (
+    DEFAULT_FOLDS,
+    arrival_plan,
+    bcubed,
+    cluster_in_parts,
+    cross_validate,
+    default_root,
+    read_articles,
+    read_labels,
+)
+
+
+def model_parts(articles: list) -> list[tuple]:
+    """(embedding, NER mentions) of each article, as `article_features` computes them."""
+    from parallax.cluster.features import _ner_listens, embedding_text
+    from parallax.embed import load_embedder
+    from parallax.nlp.pipeline import load_spacy
+
+    vectors = load_embedder().embed([embedding_text(a) for a in articles])
+    nlp = load_spacy()
+    keep = {"ner"} | ({"tok2vec"} if _ner_listens(nlp) else set())
+    disabled = [name for name in nlp.pipe_names if name not in keep]
+    with nlp.select_pipes(disable=disabled):
+        docs = nlp.pipe([a.kept_text()[:NER_CHARS] for a in articles], batch_size=32)
+        ents = [[(e.label_, e.text, e.start_char) for e in doc.ents] for doc in docs]
+    return list(zip(vectors, ents, strict=True))
+
+
+def cached_parts(articles: list, cache: Path, refresh: bool) -> list[tuple]:
+    """Model outputs of the articles, read from `cache` when it holds these article ids."""
+    ids = [a.id for a in articles]
+    if cache.is_file() and not refresh:
+        stored = pickle.loads(cache.read_bytes())
+        if stored["ids"] == ids:
+            return stored["parts"]
+    parts = model_parts(articles)
+    cache.write_bytes(pickle.dumps({"ids": ids, "parts": parts}))
+    return parts
+
+
+def mixed_stories(files: list, predicted: dict[str, str]) -> list[str]:
+    """One line per predicted story that holds more than one gold story (by topic)."""
+    gold = {f.doc: f.story for f in files}
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc, story in predicted.items():
+        members[story].append(doc)
+    lines = []
+    for story, docs in sorted(members.items()):
+        counts = Counter(gold[d] for d in docs if d in gold)
+        if len(counts) > 1:
+            lines.append(f"{story}: " + ", ".join(f"{g} x{n}" for g, n in counts.most_common()))
+    return lines
+
+
+def cross_validate_with_errors(files: list, features: list, folds: int, plan) -> dict:
+    """`cross_validate`'s scores, plus each fold's mixed stories among its own articles and
+    the per-topic B-cubed F1 (the same fits; the scores equal the official ones)."""
+    from parallax.cluster.learn import fit_settings
+    from parallax.evaluate.ecb import bcubed_parts, combine, topic_folds
+
+    gold = {f.doc: f.story for f in files}
+    topic_of = {f.doc: f.topic for f in files}
+    fold_of = topic_folds(topic_of.values(), folds)
+    parts: dict[str, tuple[float, float]] = {}
+    mixed: list[str] = []
+    stories = 0
+    for fold in range(folds):
+        training = [f for f in features if fold_of[topic_of[f.id]] != fold]
+        fit = fit_settings(training, {f.id: gold[f.id] for f in training})
+        predicted = cluster_in_parts(features, fit.settings, plan)
+        scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
+        fold_parts = bcubed_parts(gold, predicted)
+        parts.update({d: fold_parts[d] for d in scored})
+        stories += len({predicted[d] for d in scored})
+        own = {d: s for d, s in predicted.items() if d in scored}
+        mixed += [f"fold {fold}: {line}" for line in mixed_stories(files, own)]
+        print(f"fold {fold} done", file=sys.stderr)
+    by_topic: dict[str, list] = defaultdict(list)
+    for doc, part in parts.items():
+        by_topic[topic_of[doc]].append(part)
+    topic_f1 = {}
+    for topic, values in sorted(by_topic.items(), key=lambda kv: int(kv[0])):
+        p = sum(v[0] for v in values) / len(values)
+        r = sum(v[1] for v in values) / len(values)
+        topic_f1[topic] = f"P {p:.2f} R {r:.2f}"
+    return {
+        "scores": combine(parts, gold, stories).as_dict(),
+        "per_topic": topic_f1,
+        "mixed": mixed,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=default_root())
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/parallax_ecb_parts.pkl"))
+    parser.add_argument("--refresh", action="store_true")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS)
+    parser.add_argument("--topics", help="comma-separated topics to keep (default: all)")
+    parser.add_argument("--errors", action="store_true", help="print mixed stories")
+    parser.add_argument("--no-cv", action="store_true", help="in-sample figure only")
+    args = parser.parse_args(argv)
+
+    began = time.perf_counter()
+    files = read_labels(args.data)
+    if args.topics:
+        keep = set(args.topics.split(","))
+        files = [f for f in files if f.topic in keep]
+    articles, failed = read_articles(read_labels(args.data))
+    parts = cached_parts(articles, args.cache, args.refresh)
+    wanted = {f.doc for f in files}
+    features = [
+        features_from_parts(a, vector, ents, lead_end(a))
+        for a, (vector, ents) in zip(articles, parts, strict=True)
+        if a.id in wanted
+    ]
+    print(f"{len(features)} articles ready in {time.perf_counter() - began:.0f}s", file=sys.stderr)
+    gold = {f.doc: f.story for f in files}
+    plan = arrival_plan(len(features), None, None)
+    predicted = cluster_in_parts(features, None, plan)
+    report = {"in_sample": bcubed(gold, predicted).as_dict()}
+    if args.errors:
+        report["in_sample_mixed"] = mixed_stories(files, predicted)
+    if not args.no_cv:
+        if args.errors:
+            report["cross_validated"] = cross_validate_with_errors(
+                files, features, args.folds, plan
+            )
+        else:
+            report["cross_validated"] = cross_validate(files, features, args.folds, plan)
+    report["failed"] = failed
+    report["seconds"] = round(time.perf_counter() - began)
+    print(json.dumps(report, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
