@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
-from parallax.nlp.attribution import _speaker_of, _speaker_span, content_candidates
+from parallax.nlp.attribution import (
+    _speaker_of,
+    _speaker_span,
+    candidate_features,
+    content_candidates,
+    doc_arrays,
+)
 
 
 def _token(doc, word: str) -> Token:
@@ -65,3 +71,27 @@ def test_candidates_are_also_cut_at_their_first_comma(bare_nlp):
     )
     texts = _candidate_texts(doc, _token(doc, "said"))
     assert "the deal-breaker was his proposal to ban Muslims from entering the country" in texts
+
+
+def _span_features(doc, cue: Token, text: str) -> list[str]:
+    kind, start, end = next(
+        c for c in content_candidates(doc, cue) if doc[c[1] : c[2]].text == text
+    )
+    return candidate_features(doc, cue, kind, start, end)
+
+
+def test_a_span_of_two_phrases_names_what_its_second_one_hangs_on(bare_nlp):
+    doc = bare_nlp("Harry Reid attacked the Koch brothers from the Senate floor.")
+    cue = _token(doc, "attacked")
+    assert "tops=0" in _span_features(doc, cue, "the Koch brothers")
+    two = _span_features(doc, cue, "the Koch brothers from the Senate floor")
+    assert "tops=1" in two
+    assert "extra=prep|from" in two
+
+
+def test_root_of_a_token_range_is_its_first_token_headed_outside_it(bare_nlp):
+    doc = bare_nlp("Harry Reid attacked the Koch brothers from the Senate floor.")
+    arrays = doc_arrays(doc)
+    assert doc[arrays.root(3, 6)].text == "brothers"
+    assert doc[arrays.root(0, len(doc))].text == "attacked"
+    assert (3, 6) in arrays.roots  # kept for the next candidate of the same range

@@ -656,16 +656,26 @@ class DocArrays:
     is_cue_verb: np.ndarray
     conj: np.ndarray
     word_class: list[str]
+    pos: list[str]
+    dep: list[str]
+    is_punct: list[bool]
+    head_list: list[int]
+    roots: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def count(self, running: np.ndarray, start: int, end: int) -> int:
         return int(running[end] - running[start])
 
     def root(self, start: int, end: int) -> int:
         """The first token of [start, end) whose head lies outside it (or is itself)."""
-        heads = self.heads[start:end]
-        own = np.arange(start, end)
-        outside = np.flatnonzero((heads < start) | (heads >= end) | (heads == own))
-        return start + int(outside[0]) if len(outside) else start
+        found = self.roots.get((start, end))
+        if found is None:
+            heads = self.head_list
+            found = next(
+                (i for i in range(start, end) if not start <= heads[i] < end or heads[i] == i),
+                start,
+            )
+            self.roots[(start, end)] = found
+        return found
 
 
 def doc_arrays(doc: Doc) -> DocArrays:
@@ -695,6 +705,7 @@ def doc_arrays(doc: Doc) -> DocArrays:
     def running(flags: np.ndarray) -> np.ndarray:
         return np.r_[0, np.cumsum(flags.astype(np.int64))]
 
+    dep_names = {int(d): strings[int(d)] for d in np.unique(table[:, 2])}
     arrays = DocArrays(
         heads=heads,
         sent_start=bounds[which],
@@ -705,6 +716,10 @@ def doc_arrays(doc: Doc) -> DocArrays:
         is_cue_verb=is_cue_verb,
         conj=table[:, 2] == CONJ_ID,
         word_class=word_class,
+        pos=[pos_names[int(p)] for p in table[:, 1]],
+        dep=[dep_names[int(d)] for d in table[:, 2]],
+        is_punct=table[:, 4].astype(bool).tolist(),
+        head_list=heads.tolist(),
     )
     doc.user_data[ARRAYS_KEY] = arrays
     return arrays
@@ -892,7 +907,8 @@ def candidate_features(
     sent_start, sent_end = int(arrays.sent_start[tok.i]), int(arrays.sent_end[tok.i])
     base = kind.split("_core")[0].split("_toend")[0]
     quotes = min(arrays.count(arrays.quotes, start, end), 2)
-    root = doc[arrays.root(start, end)]
+    root = arrays.root(start, end)
+    root_pos, root_dep = arrays.pos[root], arrays.dep[root]
     first_word = words[start]
     after = "<end>" if end >= len(doc) else words[end]
     ends_sent = end >= sent_end - 1
@@ -922,9 +938,9 @@ def candidate_features(
         f"kind_ends_sent={kind}|{ends_sent}",
         f"starts_sent={start <= sent_start}",
         f"has_verb={arrays.count(arrays.verbs, start, end) > 0}",
-        f"root={root.pos_}|{root.dep_}",
-        f"kind_root={kind}|{root.pos_}",
-        f"has_conj={bool(np.any(arrays.conj[start:end] & (arrays.heads[start:end] == root.i)))}",
+        f"root={root_pos}|{root_dep}",
+        f"kind_root={kind}|{root_pos}",
+        f"has_conj={bool(np.any(arrays.conj[start:end] & (arrays.heads[start:end] == root)))}",
         f"has_cue_verb={arrays.count(arrays.cue_verbs, start, end) > 0}",
     ]
     # What the span leaves out right after its end and right before its start: a cut before
@@ -934,11 +950,30 @@ def candidate_features(
     feats.append(f"base_tail={base}|{tail}")
     feats.append(f"kind_tail={kind}|{tail}")
     feats.append(f"lemma_tail={lemma}|{tail}")
-    outside = next((i for i in range(end, sent_end) if not doc[i].is_punct), None)
+    outside = next((i for i in range(end, sent_end) if not arrays.is_punct[i]), None)
     if outside is not None:
-        cut = f"{doc[outside].dep_}|{start <= arrays.heads[outside] < end}"
+        cut = f"{arrays.dep[outside]}|{start <= arrays.head_list[outside] < end}"
         feats.append(f"cut_after={cut}")
         feats.append(f"kind_cut_after={kind}|{cut}")
+    # What the span keeps to the right of its root: a content rarely runs on into an agent
+    # ("by X"), a time adjunct or a second verb ("and counter-accused her").
+    for child in doc[root].rights:
+        if child.i < end:
+            inner = f"{child.dep_}|{child.lower_ if child.dep_ in ('prep', 'cc') else child.pos_}"
+            feats.append(f"inner={inner}")
+            feats.append(f"base_inner={base}|{inner}")
+    # A span that is not one phrase: what hangs, besides its root, on words outside it
+    # ("the Koch brothers | from the Senate floor", "himself | from Bush | because ...").
+    heads, deps = arrays.head_list, arrays.dep
+    tops = 0
+    for i in range(start, end):
+        if i != root and not start <= heads[i] < end and not arrays.is_punct[i]:
+            tops += 1
+            extra = f"{deps[i]}|{words[i] if deps[i] in ('prep', 'cc', 'mark') else arrays.pos[i]}"
+            feats.append(f"extra={extra}")
+            feats.append(f"base_extra={base}|{extra}")
+    feats.append(f"tops={min(tops, 3)}")
+    feats.append(f"kind_tops={kind}|{min(tops, 3)}")
     lead = " ".join(words[max(sent_start, start - 2) : start]) or "<start>"
     feats.append(f"lead={lead}")
     feats.append(f"base_lead={base}|{lead}")
