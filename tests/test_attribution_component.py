@@ -207,3 +207,23 @@ def test_asked_participle_leaves_the_asker_unnamed(nlp):
     said = _by_content(found, "he had not decided")
     assert said.speaker is not None and said.speaker.text == "Johnson"
     assert asked and all(a.speaker is None for a in asked), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brightwater Logistics did not respond to a request for comment.",
+        "A spokesman did not reply to questions about the fire.",
+        "The ministry did not comment on the report.",
+        "The ministry said nothing about the fire.",
+    ],
+)
+def test_the_topic_of_a_non_answer_is_not_what_was_said(nlp, text):
+    # The object of "respond to" or "said nothing about" is what was asked, not a statement.
+    assert _run(nlp, text) == []
+
+
+def test_an_answer_with_a_clause_is_still_an_attribution(nlp):
+    found = _run(nlp, "The mayor responded that the city was safe. He warned of a crisis.")
+    assert _by_content(found, "the city was safe").cue.text == "responded"
+    assert _by_content(found, "a crisis").cue.text == "warned"

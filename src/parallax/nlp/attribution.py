@@ -1065,7 +1065,7 @@ def find_attributions(doc: Doc) -> list[Attribution]:
         if i in used_cues:
             continue
         item = _indirect(doc, doc[i], quotes, model_cues)
-        if item is not None:
+        if item is not None and not names_topic_only(doc, item.cue_token, item.content):
             found.append(item)
             # A content on both sides of its cue is two attributions sharing the cue.
             found += [dataclasses.replace(item, content=part, parts=[]) for part in item.parts]
@@ -1083,6 +1083,31 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     forget_doc_text(doc)
     doc.user_data.pop(ARRAYS_KEY, None)
     return result
+
+
+# Cues whose object after "to"/"on"/"about" is what was put to the speaker, not their words.
+_ANSWER_CUES = frozenset(("respond", "reply", "answer", "comment"))
+_TOPIC_PREPOSITIONS = frozenset(("to", "on", "about"))
+
+
+def names_topic_only(doc: Doc, cue: Token, content: tuple[int, int]) -> bool:
+    """Whether a content is only the topic the cue was about, so nothing was reported said.
+
+    Finds "did not respond to a request for comment", "declined to comment on the report" and
+    "said nothing about the fire": the content is the object of a preposition hanging on an
+    answering cue, or on the "nothing" the cue takes. It does not judge contents with a
+    clause of their own ("responded that the city was safe").
+    """
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    root = span.root
+    if root.dep_ != "pobj" or root.head.lower_ not in _TOPIC_PREPOSITIONS:
+        return False
+    holder = root.head.head
+    if holder.i == cue.i:
+        return cue.lemma_.lower() in _ANSWER_CUES
+    return holder.head.i == cue.i and holder.dep_ == "dobj" and holder.lower_ == "nothing"
 
 
 def _direct(doc: Doc, q_start: int, q_end: int, found: list[_Found]) -> _Found | None:
