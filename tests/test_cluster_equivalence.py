@@ -140,3 +140,42 @@ def test_a_full_list_drops_its_first_weakest_entry():
     assert list(graph.lists["a"]) == ["x", "z", "b"]
     graph.add("c", "s3", [("a", 0.2)], lambda article: "s1")
     assert list(graph.lists["a"]) == ["x", "z", "b"]
+
+
+class _CheckedClusterer(StoryClusterer):
+    """A clusterer that checks its matrix rows after every retirement and activation: a row
+    is zero outside its story's slots, and rows past the active ones are all zero (new rows
+    are not cleared, and rows move by their slots alone)."""
+
+    checks = 0
+
+    def _check_rows(self) -> None:
+        for row, story_id in enumerate(self._rows):
+            outside = np.setdiff1d(
+                np.flatnonzero(self._profiles[row]), self._stories[story_id].slots
+            )
+            assert outside.size == 0, f"row of {story_id} has values outside its slots"
+        assert not np.any(self._profiles[len(self._rows) :]), "a free row is not zero"
+        self.checks += 1
+
+    def _retire(self, story_id: str, keep_profiles: bool = True) -> None:
+        super()._retire(story_id, keep_profiles)
+        self._check_rows()
+
+    def _activate(self, story) -> None:
+        super()._activate(story)
+        self._check_rows()
+
+
+def test_rows_stay_zero_outside_their_slots_through_runs_and_settles():
+    items = _random_features(300, seed=5)
+    state = None
+    for start in range(0, len(items), 60):
+        if state is None:
+            clusterer = _CheckedClusterer(ClusterSettings(quiet_hours=12.0))
+        else:
+            clusterer = _CheckedClusterer.from_state(state)
+        clusterer.add_many(items[start : start + 60])
+        clusterer.settle()
+        state = clusterer.state_to_dict()
+    assert clusterer.checks > 0

@@ -918,7 +918,7 @@ class StoryClusterer:
             self._row_of[story.id] = row
             self._rows.append(story.id)
             index, values = story.sparse if story.sparse is not None else (_EMPTY_INDEX, [])
-            self._profiles[row] = 0.0
+            # Rows past the active ones are kept all zero (see _retire): no need to clear it.
             self._profiles[row, index] = values
             story.slots = index
             story.sparse = None
@@ -942,6 +942,9 @@ class StoryClusterer:
             for article in story.articles:
                 self._vectors.pop(article, None)
             self._graph.forget(a for a in story.articles if a not in self._waiting)
+        # A row is zero outside its story's slots, so clearing and moving the slots alone
+        # leaves every row past the active ones all zero, without writing whole wide rows.
+        self._profiles[row, story.slots] = 0.0
         story.slots = None
         self._search_cache.pop(story_id, None)
         last = len(self._rows) - 1
@@ -951,7 +954,9 @@ class StoryClusterer:
             self._row_of[moved] = row
             self._centroids[row] = self._centroids[last]
             self._sketches[row] = self._sketches[last]
-            self._profiles[row] = self._profiles[last]
+            slots = self._stories[moved].slots
+            self._profiles[row, slots] = self._profiles[last, slots]
+            self._profiles[last, slots] = 0.0
             self._norms[row] = self._norms[last]
             self._spans[row] = self._spans[last]
         self._rows.pop()
@@ -1199,11 +1204,13 @@ class StoryClusterer:
             # Outside its slots the row of `gone` is zero: adding only those is the same sum.
             index = gone.slots
             self._profiles[keep_row, index] += self._profiles[self._row_of[gone.id], index]
+            # Before the retirement, which may move the row of `keep` by its slots.
+            keep.slots = _with_slots(keep.slots, index)
             self._retire(gone.id, keep_profiles=False)
         else:
             index, values = self._profiles_of(gone)
             self._profiles[keep_row, index] += values
-        keep.slots = _with_slots(keep.slots, index)
+            keep.slots = _with_slots(keep.slots, index)
         keep.size += gone.size
         keep.vector_sum = keep.vector_sum + gone.vector_sum
         keep.unit = None
