@@ -227,3 +227,19 @@ def test_an_answer_with_a_clause_is_still_an_attribution(nlp):
     found = _run(nlp, "The mayor responded that the city was safe. He warned of a crisis.")
     assert _by_content(found, "the city was safe").cue.text == "responded"
     assert _by_content(found, "a crisis").cue.text == "warned"
+
+
+def test_a_cue_hung_on_the_reported_copula_keeps_the_reporter(nlp):
+    # The parser makes "blamed" a conjunct of "was"; the blaze cannot blame anyone.
+    text = (
+        "Interior Minister Dana Orlov said the blaze was an act of sabotage and blamed "
+        '"foreign-funded saboteurs" for the attack on the depot.'
+    )
+    blamed = [a for a in _run(nlp, text) if a.cue.text == "blamed"]
+    assert blamed and blamed[0].speaker.name == "Dana Orlov"
+
+
+def test_a_person_in_the_reported_clause_keeps_their_own_cue(nlp):
+    found = _run(nlp, "Smith said the minister was wrong and blamed the police.")
+    blamed = [a for a in found if a.cue.text == "blamed"]
+    assert blamed and blamed[0].speaker.text == "the minister"

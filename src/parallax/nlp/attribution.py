@@ -30,7 +30,7 @@ from parallax.model import Attribution, Speaker
 from parallax.model import Span as TextSpan
 from parallax.nlp.doctext import doc_text, forget_doc_text
 from parallax.nlp.marks import mark_double_apostrophes
-from parallax.nlp.speakers import ORG_WORDS, SpeakerResolver
+from parallax.nlp.speakers import ORG_WORDS, PERSON_ROLE_NOUNS, STATE_NOUNS, SpeakerResolver
 
 # Reporting verbs (lemmas) and the stance each one gives the speaker toward the content.
 CUE_VERBS: dict[str, str] = {
@@ -292,6 +292,9 @@ def _speaker_of(verb: Token) -> Token | None:
     if verb.pos_ == "ADP":
         # "In the CBS poll, ...": the object of the preposition is the source.
         return next((c for c in verb.children if c.dep_ == "pobj"), None)
+    reporter = _reporter_of_misattached_conj(verb)
+    if reporter is not None:
+        return reporter
     subject, passive = _subject(verb)
     if subject is None:
         # "as reported by Western Journalism", "opposed by Democrats"; "…,” added Gowdy."
@@ -316,6 +319,36 @@ def _speaker_of(verb: Token) -> Token | None:
 
 
 NOMINAL = ("NOUN", "PROPN", "PRON")
+
+
+def _reporter_of_misattached_conj(verb: Token) -> Token | None:
+    """The reporter for a cue the parser hung on the reported clause's copula.
+
+    In "Orlov said the blaze was an act of sabotage and blamed saboteurs", "blamed" is parsed
+    as a conjunct of "was", whose subject is a thing; a thing does not blame, so the subject
+    of "said" is the speaker. Only for a singular common noun that names no person, body or
+    source; anything else keeps the parser's subject.
+    """
+    copula = verb.head
+    if verb.dep_ != "conj" or copula.lemma_ != "be" or copula.dep_ != "ccomp":
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children):
+        return None
+    outer = copula.head
+    if outer.lemma_.lower() not in CUE_VERBS:
+        return None
+    thing = next((c for c in copula.children if c.dep_ == "nsubj"), None)
+    if thing is None or thing.tag_ != "NN" or thing.ent_type_:
+        return None
+    word = thing.lower_
+    if word in PERSON_ROLE_NOUNS or word in STATE_NOUNS or word in ORG_WORDS:
+        return None
+    if word in SOURCE_NOUNS:
+        return None
+    reporter, passive = _subject(outer)
+    return None if passive else reporter
+
+
 QUESTION_VERBS = {"ask", "press", "question", "quiz"}
 
 
