@@ -482,9 +482,8 @@ class StoryClusterer:
     def settle(self) -> None:
         """Run every waiting merge check now (at the end of a run: see `settle_arrivals`),
         then offer the small stories of this run to the stories they fit best."""
+        self.run_merge_checks()
         with threadpool_limits(limits=1, user_api="blas"):
-            while self._pending:
-                self._check(heapq.heappop(self._pending)[2])
             self._absorb_fragments()
 
     def run_merge_checks(self) -> None:
