@@ -30,6 +30,7 @@ from parallax.nlp.actors import (
     country_of,
     merge_actor_names,
 )
+from parallax.nlp.doctext import doc_text
 
 # --- actors mentioned in a doc -------------------------------------------------------------
 
@@ -498,18 +499,14 @@ def _link_label(
     return None
 
 
-def _headline_only(doc: Doc, mention: SpacySpan, headline: range) -> bool:
-    """Whether a name occurs in the headline and nowhere in the body.
-
-    Title case makes the NER take headline words for names ("Minister Blames Sabotage"); a
-    real actor of the article is named again in its body.
-    """
-    if not headline or mention.start not in headline:
-        return False
+def _outside_headline(doc: Doc, headline: range) -> str:
+    """The doc's text with its headline cut out (all of it when there is no headline)."""
+    text = doc_text(doc)
+    if not headline:
+        return text
     head_start = doc[headline.start].idx
     head_end = doc[headline.stop - 1].idx + len(doc[headline.stop - 1])
-    body = doc.text[:head_start] + " " + doc.text[head_end:]
-    return mention.text not in body
+    return text[:head_start] + " " + text[head_end:]
 
 
 def find_descriptors(doc: Doc, actors: list[str] | None = None) -> list[Descriptor]:
@@ -528,7 +525,10 @@ def find_descriptors(doc: Doc, actors: list[str] | None = None) -> list[Descript
     """
     mentions, names = _actor_names(doc, actors)
     headline = _headline_tokens(doc)
-    mentions = [m for m in mentions if not _headline_only(doc, m, headline)]
+    # Title case makes the NER take headline words for names ("Minister Blames Sabotage"); a
+    # real actor of the article is named again in its body.
+    body = _outside_headline(doc, headline)
+    mentions = [m for m in mentions if m.start not in headline or m.text in body]
     found: dict[tuple[int, int], Descriptor] = {}
     described: dict[str, list[tuple[str, set[str]]]] = {}
 
