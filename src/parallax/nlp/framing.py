@@ -113,7 +113,7 @@ def _actor_names(doc: Doc, actors: Sequence[str] | None) -> tuple[list[SpacySpan
     mentions = _mention_spans(doc)
     surface = [m.text for m in mentions]
     known = list(actors or [])
-    merged = merge_actor_names(known + surface, acronyms=acronym_definitions(doc.text))
+    merged = merge_actor_names(known + surface, acronyms=acronym_definitions(doc_text(doc)))
     # Prefer the caller's spelling of an actor when a mention merges with it.
     by_target = {merged[a]: a for a in known if a in merged}
     names = {s: by_target.get(merged[s], merged[s]) for s in surface}
@@ -689,7 +689,7 @@ def find_hedges(doc: Doc) -> list[Hedge]:
     a stance of the attribution, not a hedge, and is left to the attribution stage. Overlapping
     matches keep the longest.
     """
-    text = doc.text
+    text = doc_text(doc)
     raw = []
     for pattern, kind in _HEDGE_RES:
         for match in pattern.finditer(text):
