@@ -13,12 +13,14 @@ import numpy as np
 from parallax.cluster.features import ArticleFeatures
 from parallax.cluster.neighbours import NeighbourGraph
 from parallax.cluster.stories import (
+    _EMPTY_INDEX,
+    _EMPTY_VALUES,
     BLOCKS,
     ClusterSettings,
     StoryClusterer,
     _block_of,
-    _hash_keys,
     _hash_many,
+    _slots_of,
     _span_gap,
     _with_slots,
     arrival_order,
@@ -59,6 +61,32 @@ def _random_features(count: int, seed: int) -> list[ArticleFeatures]:
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
     return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """One article's keys hashed the plain way: the reference `_hash_many` must equal."""
+    slots = _slots_of("entities", features.entities)
+    slots += _slots_of("terms", features.terms)
+    slots += _slots_of("numbers", features.numbers)
+    slots += _slots_of("dates", features.dates)
+    slots += _slots_of("names", features.names)
+    if not slots:
+        return _EMPTY_INDEX, _EMPTY_VALUES
+    weights = np.ones(len(slots))
+    counted = len(features.entities) + len(features.terms)
+    weights[:counted] = [*features.entities.values(), *features.terms.values()]
+    weights[:counted] = np.sqrt(np.maximum(weights[:counted], 0.0))
+    if features.names:
+        weights[-len(features.names) :] = np.sqrt(np.maximum(list(features.names.values()), 0.0))
+    signed = np.asarray(slots, dtype=np.int64)
+    keep = weights > 0
+    signed, weights = signed[keep], weights[keep]
+    index, inverse = np.unique(np.abs(signed) - 1, return_inverse=True)
+    summed = np.bincount(inverse, weights=np.where(signed > 0, weights, -weights))
+    block_of = _block_of(index)
+    norms = np.sqrt(np.bincount(block_of, weights=summed * summed, minlength=len(BLOCKS)))
+    norms[norms == 0] = 1.0
+    return index, (summed / norms[block_of]).astype(np.float32)
 
 
 def test_hashing_many_articles_equals_hashing_each():

@@ -185,7 +185,7 @@ def _hashed(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
     if cached is not None and cached[0] is features:
         _HASHED_CACHE.move_to_end(id(features))
         return cached[1], cached[2]
-    index, values = _hash_keys(features)
+    index, values = _hash_many([features])[0]
     _HASHED_CACHE[id(features)] = (features, index, values)
     if len(_HASHED_CACHE) > _HASHED_CACHE_SIZE:
         _HASHED_CACHE.popitem(last=False)
@@ -216,37 +216,13 @@ def _slots_of(block: str, keys) -> list[int]:
     return out
 
 
-def _hash_keys(features: ArticleFeatures) -> tuple[np.ndarray, np.ndarray]:
-    slots = _slots_of("entities", features.entities)
-    slots += _slots_of("terms", features.terms)
-    slots += _slots_of("numbers", features.numbers)
-    slots += _slots_of("dates", features.dates)
-    slots += _slots_of("names", features.names)
-    if not slots:
-        return _EMPTY_INDEX, _EMPTY_VALUES
-    weights = np.ones(len(slots))
-    counted = len(features.entities) + len(features.terms)
-    weights[:counted] = [*features.entities.values(), *features.terms.values()]
-    weights[:counted] = np.sqrt(np.maximum(weights[:counted], 0.0))
-    if features.names:
-        weights[-len(features.names) :] = np.sqrt(np.maximum(list(features.names.values()), 0.0))
-    signed = np.asarray(slots, dtype=np.int64)
-    keep = weights > 0
-    signed, weights = signed[keep], weights[keep]
-    index, inverse = np.unique(np.abs(signed) - 1, return_inverse=True)
-    summed = np.bincount(inverse, weights=np.where(signed > 0, weights, -weights))
-    block_of = _block_of(index)
-    norms = np.sqrt(np.bincount(block_of, weights=summed * summed, minlength=len(BLOCKS)))
-    norms[norms == 0] = 1.0
-    return index, (summed / norms[block_of]).astype(np.float32)
-
-
 # Articles hashed in one numpy pass by `_hash_many` (bounds the temporary arrays).
 _HASH_CHUNK = 2048
 
 
 def _hash_many(items: Sequence[ArticleFeatures]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """`_hash_keys` of many articles at once, equal to it bit for bit: the slots of all
+    """The hashed keys of many articles at once (sorted slots, values; each block's part a
+    unit vector), equal bit for bit to hashing each alone: the slots of all
     articles are made unique per article in one sort, and each slot's weights are summed in
     the order one article's keys give them, so every sum and norm adds the same numbers in
     the same order."""
