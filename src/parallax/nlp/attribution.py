@@ -840,7 +840,10 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     if tok.head.i != tok.i and tok.head.i < tok.i:
         cands.append(("head_left", tok.head.left_edge.i, tok.left_edge.i))
     subject, _ = _subject(tok)
-    if subject is not None and subject.left_edge.i > sent_start:
+    # Not when the cue hangs on a verb there ("“...,” the crowd chanted while the candidate
+    # said nothing"): what lies before is that verb's clause, not the cue's content.
+    governed = tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX")
+    if subject is not None and subject.left_edge.i > sent_start and not governed:
         cands.append(("sent_before_subject", sent_start, subject.left_edge.i))
     for child in tok.children:
         # "A motion for a roll-call vote has since been denied": what the passive acts on.
