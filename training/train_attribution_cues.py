@@ -394,7 +394,7 @@ def chooser_groups(data, docs, oof: dict) -> list[dict]:
             ]
             top = max(shares, default=0.0)
             cue_feats = cue_features(tok, quoted[tok.i], sentences[tok.i])
-            options = [null_features(cue_feats, value)]
+            options = [null_features(cue_feats, value, tok)]
             options += [candidate_features(doc, tok, *cand, value) for cand in cands]
             right = [top == 0.0] + [top > 0.0 and share >= top - 1e-9 for share in shares]
             groups.append({"options": options, "right": right})
