@@ -1074,9 +1074,7 @@ def _speaker_kind(tok: Token) -> str:
     return speaker.pos_
 
 
-def null_features(
-    cue_feats: list[str], cue_value: float, tok: Token | None = None
-) -> list[str]:
+def null_features(cue_feats: list[str], cue_value: float, tok: Token | None = None) -> list[str]:
     """Features of the "no content" option of a cue: the cue's own features, prefixed, so that
     the chooser can refuse a cue the detector let through (a verb used literally), and what
     kind of speaker the speaker rule finds for it (a cue with no one to say it is rarer)."""
