@@ -9,11 +9,11 @@ tuning; fits on the rest:
    annotated cue; its threshold is the one with the best cue-head F1 on the held-out texts;
 2. the content chooser: a conditional logit that, for each cue the detector scores above a
    lower threshold, picks one of its `content_candidates` or the "no content" option (whose
-   features are the cue's own). It is fitted on cue scores from detectors that did not see the
-   text (three folds), as at run time. The lower cue threshold, the offset of the "no
-   content" option and the cue score from which a reporting verb of the lexicon is never
-   refused are picked by content F1 (50% overlap) of the final attributions on the held-out
-   texts.
+   features are the cue's own and the kind of speaker the speaker rule finds for it). It is
+   fitted on cue scores from detectors that did not see the text (three folds), as at run
+   time. The lower cue threshold, the offset of the "no content" option and the cue score
+   from which a reporting verb of the lexicon is never refused are picked by content F1 (50%
+   overlap) of the final attributions on the held-out texts.
 Writes the non-zero weights as JSON next to attribution.py
 (src/parallax/nlp/attribution_cues.json). With --cache, the parse (and the out-of-fold cue
 scores) are kept for the next run; --content-only refits the chooser with the shipped detector.
@@ -394,7 +394,7 @@ def chooser_groups(data, docs, oof: dict) -> list[dict]:
             ]
             top = max(shares, default=0.0)
             cue_feats = cue_features(tok, quoted[tok.i], sentences[tok.i])
-            options = [null_features(cue_feats, value)]
+            options = [null_features(cue_feats, value, tok)]
             options += [candidate_features(doc, tok, *cand, value) for cand in cands]
             right = [top == 0.0] + [top > 0.0 and share >= top - 1e-9 for share in shares]
             groups.append({"options": options, "right": right})

@@ -840,7 +840,10 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
     if tok.head.i != tok.i and tok.head.i < tok.i:
         cands.append(("head_left", tok.head.left_edge.i, tok.left_edge.i))
     subject, _ = _subject(tok)
-    if subject is not None and subject.left_edge.i > sent_start:
+    # Not when the cue hangs on a verb there ("“...,” the crowd chanted while the candidate
+    # said nothing"): what lies before is that verb's clause, not the cue's content.
+    governed = tok.head.i < tok.i and tok.head.pos_ in ("VERB", "AUX")
+    if subject is not None and subject.left_edge.i > sent_start and not governed:
         cands.append(("sent_before_subject", sent_start, subject.left_edge.i))
     for child in tok.children:
         # "A motion for a roll-call vote has since been denied": what the passive acts on.
@@ -1007,6 +1010,10 @@ def candidate_features(
             feats.append(f"base_extra={base}|{extra}")
     feats.append(f"tops={min(tops, 3)}")
     feats.append(f"kind_tops={kind}|{min(tops, 3)}")
+    clause = _clause_shape(doc[root], start, end)
+    feats.append(f"clause={clause}")
+    feats.append(f"base_clause={base}|{clause}")
+    feats.append(f"lemma_clause={lemma}|{clause}")
     lead = " ".join(words[max(sent_start, start - 2) : start]) or "<start>"
     feats.append(f"lead={lead}")
     feats.append(f"base_lead={base}|{lead}")
@@ -1037,11 +1044,47 @@ def _sure_verb_score() -> float:
     return float("inf") if value is None else float(value)
 
 
-def null_features(cue_feats: list[str], cue_value: float) -> list[str]:
+FINITE_TAGS = frozenset(("VBD", "VBZ", "VBP", "MD"))
+
+
+def _clause_shape(root: Token, start: int, end: int) -> str:
+    """Whether a candidate's root has a subject of its own inside the candidate and a finite
+    verb (itself or an auxiliary): "subj|fin" is a full clause, "-|-" a bare phrase."""
+    fin = root.tag_ in FINITE_TAGS
+    subj = False
+    for child in root.children:
+        if not start <= child.i < end:
+            continue
+        if child.dep_ in ("nsubj", "nsubjpass", "csubj", "expl"):
+            subj = True
+        elif child.dep_ in ("aux", "auxpass") and child.tag_ in FINITE_TAGS:
+            fin = True
+    return f"{'subj' if subj else '-'}|{'fin' if fin else '-'}"
+
+
+def _speaker_kind(tok: Token) -> str:
+    """What the speaker rule finds for a cue: an entity type, a pronoun, a noun, or none."""
+    speaker = _speaker_of(tok)
+    if speaker is None:
+        return "none"
+    if speaker.ent_type_:
+        return speaker.ent_type_
+    if speaker.pos_ == "PRON":
+        return f"PRON:{speaker.lower_}" if speaker.lower_ in ("it", "this", "that") else "PRON"
+    return speaker.pos_
+
+
+def null_features(cue_feats: list[str], cue_value: float, tok: Token | None = None) -> list[str]:
     """Features of the "no content" option of a cue: the cue's own features, prefixed, so that
-    the chooser can refuse a cue the detector let through (a verb used literally)."""
+    the chooser can refuse a cue the detector let through (a verb used literally), and what
+    kind of speaker the speaker rule finds for it (a cue with no one to say it is rarer)."""
     bucket = max(-1, min(4, int(cue_value)))
-    return ["null_bias", f"n:cue={bucket}", *(f"n:{f}" for f in cue_feats)]
+    feats = ["null_bias", f"n:cue={bucket}", *(f"n:{f}" for f in cue_feats)]
+    if tok is not None:
+        kind = _speaker_kind(tok)
+        lemma = tok.lemma_.lower()
+        feats += [f"n:spk={kind}", f"n:spk_pos={kind}|{tok.pos_}", f"n:lemma_spk={lemma}|{kind}"]
+    return feats
 
 
 def choose_content(
@@ -1052,7 +1095,7 @@ def choose_content(
     alarm, or for one whose content no candidate covers); without `refuse`, the best
     candidate whatever its score."""
     weights, offset, _ = _chooser()
-    best_value = offset + _total(weights, null_features(cue_feats, cue_value))
+    best_value = offset + _total(weights, null_features(cue_feats, cue_value, tok))
     if not refuse:
         best_value = float("-inf")
     best: tuple[int, int] | None = None
