@@ -5,6 +5,8 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from parallax.nlp.attribution import (
+    _clause_shape,
+    _speaker_kind,
     _speaker_of,
     _speaker_span,
     candidate_features,
@@ -95,3 +97,27 @@ def test_root_of_a_token_range_is_its_first_token_headed_outside_it(bare_nlp):
     assert doc[arrays.root(3, 6)].text == "brothers"
     assert doc[arrays.root(0, len(doc))].text == "attacked"
     assert (3, 6) in arrays.roots  # kept for the next candidate of the same range
+
+
+def test_clause_shape_tells_a_full_clause_from_a_bare_phrase(bare_nlp):
+    doc = bare_nlp("Orlov said the fire was set on purpose.")
+    root = next(t for t in _token(doc, "said").children if t.dep_ == "ccomp")
+    assert _clause_shape(root, root.left_edge.i, root.right_edge.i + 1) == "subj|fin"
+    doc = bare_nlp("Orlov warned of more attacks.")
+    attacks = _token(doc, "attacks")
+    assert _clause_shape(attacks, attacks.left_edge.i, attacks.i + 1) == "-|-"
+
+
+def test_clause_shape_counts_only_a_subject_inside_the_candidate(bare_nlp):
+    doc = bare_nlp("Orlov said the fire was set on purpose.")
+    root = next(t for t in _token(doc, "said").children if t.dep_ == "ccomp")
+    # Cut after the subject: what is left has a finite verb but no subject of its own.
+    begin = _token(doc, "was").i
+    assert _clause_shape(root, begin, root.right_edge.i + 1) == "-|fin"
+
+
+def test_speaker_kind_names_what_the_speaker_rule_found(bare_nlp):
+    doc = bare_nlp("He said the depot was unsafe.")
+    assert _speaker_kind(_token(doc, "said")) == "PRON"
+    doc = bare_nlp("Clinton appeared to have the most to gain from the debate.")
+    assert _speaker_kind(_token(doc, "appeared")) == "none"
