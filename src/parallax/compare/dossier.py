@@ -91,7 +91,9 @@ def build_actors(
     surface_to_id: dict[str, str] = {}
     for index, name in enumerate(sorted(grouped), start=1):
         counts: Counter[str] = Counter()
-        for surface in grouped[name]:
+        # In sorted order: a tie between labels goes to the first counted, the same in every
+        # process (a set's order follows string hashing, which differs between processes).
+        for surface in sorted(grouped[name]):
             counts.update({k: v for k, v in labels.get(surface, Counter()).items() if k})
         kind = ACTOR_LABELS.get(counts.most_common(1)[0][0], "other") if counts else "person"
         actor_id = f"actor{index}"
