@@ -16,6 +16,11 @@ the person the clause is about.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from spacy.attrs import IS_PUNCT, IS_SPACE
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
@@ -54,8 +59,25 @@ SEVERITY_SUPERLATIVES = {"bad", "deadly", "bloody", "lethal", "serious", "severe
 _FRAME_NOUNS = {"year", "decade", "century", "month", "week", "history", "record", "time", "era"}
 
 
+_WORD_COUNTS_KEY = "parallax_word_counts"
+
+
+def _word_counts(doc: Doc) -> list[int]:
+    """Running count of words (tokens neither punctuation nor space) before each token index,
+    built once per doc and kept on it: clause splitting counts the words of many spans."""
+    counts = doc.user_data.get(_WORD_COUNTS_KEY)
+    if counts is None:
+        flags = doc.to_array([IS_PUNCT, IS_SPACE])
+        counts = [0]
+        for punct, space in flags.tolist():
+            counts.append(counts[-1] + (0 if punct or space else 1))
+        doc.user_data[_WORD_COUNTS_KEY] = counts
+    return counts
+
+
 def _words(span: SpacySpan) -> int:
-    return sum(1 for t in span if not (t.is_punct or t.is_space))
+    counts = _word_counts(span.doc)
+    return counts[span.end] - counts[span.start]
 
 
 def split_clauses(sentence: SpacySpan) -> list[SpacySpan]:
@@ -252,7 +274,43 @@ def _quoted(doc: Doc, start: int) -> bool:
 
 def _in_quote(clause: SpacySpan) -> bool:
     """True when the clause is, or opens, a direct quotation."""
-    return _quoted(clause.doc, clause.start_char) or clause.text.lstrip()[:1] in '“"«'
+    text = doc_text(clause.doc)[clause.start_char : clause.end_char]
+    return _quoted(clause.doc, clause.start_char) or text.lstrip()[:1] in '“"«'
+
+
+_Item = TypeVar("_Item", Entity, Quantity)
+
+
+class _ByStart(Generic[_Item]):
+    """Spans (entities, quantities) found by the character range that holds them, in the
+    order given: a bisection on their starts instead of a scan of all of them per claim."""
+
+    def __init__(self, items: Sequence[_Item]) -> None:
+        self.items = items
+        self.order = sorted(range(len(items)), key=lambda i: items[i].start)
+        self.starts = [items[i].start for i in self.order]
+
+    def within(self, start: int, end: int) -> list[_Item]:
+        """The items with start <= item.start and item.end <= end, in their given order (an
+        item starting after `end` cannot end before it, so only starts in range are read)."""
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        picked = sorted(i for i in self.order[lo:hi] if self.items[i].end <= end)
+        return [self.items[i] for i in picked]
+
+
+def _attribution_bounds(attributions: list[Attribution]) -> list[tuple[int, int, int, int, bool]]:
+    """(content start, content end, cue start, cue end, has a named speaker) of each
+    attribution, read once per doc rather than once per claim."""
+    return [
+        (
+            a.content.start,
+            a.content.end,
+            a.cue.start,
+            a.cue.end,
+            bool(a.speaker and a.speaker.name),
+        )
+        for a in attributions
+    ]
 
 
 def _holder(
@@ -260,20 +318,28 @@ def _holder(
     attributions: list[Attribution],
     entities: list[Entity],
     nested: bool,
+    bounds: list[tuple[int, int, int, int, bool]],
+    quoted: bool,
 ) -> tuple[str | None, list[Attribution]]:
-    """Who holds a clause, and the attributions that touch it (see the module docstring)."""
+    """Who holds a clause, and the attributions that touch it (see the module docstring).
+
+    `bounds` are `_attribution_bounds(attributions)`; `quoted` is `_in_quote(clause)`.
+    """
     start, end = clause.start_char, clause.end_char
-    inside = [a for a in attributions if _overlap(a.content.start, a.content.end, start, end)]
+    inside = [
+        a
+        for a, (c_start, c_end, _, _, _) in zip(attributions, bounds, strict=True)
+        if _overlap(c_start, c_end, start, end)
+    ]
     own_cue = [
         a
-        for a in attributions
-        if start <= a.cue.start and a.cue.end <= end and a.speaker and a.speaker.name
+        for a, (_, _, q_start, q_end, named) in zip(attributions, bounds, strict=True)
+        if start <= q_start and q_end <= end and named
     ]
     if own_cue:
         best = max(own_cue, key=lambda a: _overlap(a.content.start, a.content.end, start, end))
         return best.speaker.name, inside
     first = clause[0]
-    quoted = _in_quote(clause)
     relative = first.lower_ in ("which", "who", "whom", "whose") and first.head.dep_ == "relcl"
     if relative and first.lower_ == "who":
         verb = first.head
@@ -318,10 +384,15 @@ def build_claims(
     claims: list[ClaimUnit] = []
 
     facts: list[Fact] = []
+    bounds = _attribution_bounds(attributions)
+    entities_by_start = _ByStart(entities)
+    quantities_by_start = _ByStart(quantities)
+    text = doc_text(doc)
 
     def add(clause: SpacySpan, nested: bool) -> None:
         start, end = clause.start_char, clause.end_char
-        speaker, inside = _holder(clause, attributions, entities, nested)
+        quoted = _in_quote(clause)
+        speaker, inside = _holder(clause, attributions, entities, nested, bounds, quoted)
         standalone = standalone_text(clause)
         first = clause[0]
         if standalone is None and speaker and first.lower_ in ("he", "she"):
@@ -333,11 +404,11 @@ def build_claims(
                 article=article_id,
                 start=start,
                 end=end,
-                text=clause.text,
+                text=text[start:end],
                 speaker=speaker,
                 attributions=[a.id for a in inside],
-                entities=[e for e in entities if start <= e.start and e.end <= end],
-                quantities=[q for q in quantities if start <= q.start and q.end <= end],
+                entities=entities_by_start.within(start, end),
+                quantities=quantities_by_start.within(start, end),
                 superlatives=superlatives(clause),
                 nested=nested,
                 standalone=standalone,
@@ -346,7 +417,7 @@ def build_claims(
                     for f in facts
                     if start <= f.start < end and not nested
                 ],
-                quoted=_in_quote(clause),
+                quoted=quoted,
             )
         )
 

@@ -41,6 +41,8 @@ AGENT_VERBS = frozenset(
 )
 INVOLVEMENT_VERBS = frozenset("involve link connect tie".split())
 INVOLVEMENT_NOUNS = frozenset("involvement role part hand responsibility".split())
+# The words `responsibility_facts` reads a fact from.
+_RESPONSIBILITY_WORDS = AGENT_VERBS | INVOLVEMENT_VERBS | INVOLVEMENT_NOUNS | {"responsible"}
 PLACE_LABELS = ("GPE", "LOC")
 AGENT_LABELS = ("GPE", "LOC", "ORG", "NORP", "ACRONYM", "NAME", "PERSON")
 _NEGATORS = frozenset("not no never n't without innocent".split())
@@ -251,6 +253,9 @@ def responsibility_facts(
 
     for token in sentence:
         lemma = token.lemma_.lower()
+        # Every branch below starts from one of these words; the rest need no children read.
+        if lemma not in _RESPONSIBILITY_WORDS:
+            continue
         polarity = -1 if _negated(token) else 1
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
         if lemma in AGENT_VERBS and token.pos_ == "VERB" and passive and _event_in(sentence):
