@@ -18,7 +18,7 @@ Runs, each in turn:
 One JSON object per run on stdout; a summary on stderr.
 
     nice .venv/bin/python benchmarks/batch.py [--limit 1000] [--workers 2] [--ray]
-        [--ray-limit N] [--scaling-limit 100] [--skip-main]
+        [--ray-limit N] [--scaling-limit 100] [--skip-main] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -122,7 +122,9 @@ def run_baseline(texts: list[str], workers: int) -> dict:
     return {"seconds": round(seconds, 1), "peak_rss_mb": round(memory.peak)}
 
 
-def run_parallax_batch(source: Path, workers: int, engine: str) -> dict:
+def run_parallax_batch(source: Path, workers: int, engine: str, keep: Path | None = None) -> dict:
+    """One timed `parallax batch` run from an empty folder; the folder is removed after, or
+    moved to `keep` (to compare the outputs of two versions)."""
     from parallax.batch.pipeline import BatchOptions, run_batch
 
     out = Path(tempfile.mkdtemp(prefix=f"bench-batch-{engine}-"))
@@ -135,6 +137,9 @@ def run_parallax_batch(source: Path, workers: int, engine: str) -> dict:
             )
             seconds = time.perf_counter() - start
     finally:
+        if keep is not None and out.is_dir():
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.move(out, keep)
         shutil.rmtree(out, ignore_errors=True)
     if engine == "ray":
         import ray
@@ -155,13 +160,14 @@ def compare_runs(
     engine: str,
     folder: Path,
     baseline: dict | None = None,
+    keep: Path | None = None,
 ) -> dict:
     """Baseline and batch on the same records with `workers` processes; the ratio of rates.
     A baseline measured already on the same records and workers can be passed in."""
     source = folder / f"{name}.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     baseline = baseline or run_baseline([r["text"] for r in records], workers)
-    batch = run_parallax_batch(source, workers, engine)
+    batch = run_parallax_batch(source, workers, engine, keep)
     count = len(records)
     result = {
         "run": name,
@@ -200,6 +206,9 @@ def main() -> None:
     parser.add_argument(
         "--skip-main", action="store_true", help="no local main run (scaling and Ray only)"
     )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep the main run's output folder here"
+    )
     args = parser.parse_args()
     if not (POLNEAR / "metadata.tsv").is_file():
         print(f"skipped: PolNeAR not found at {POLNEAR} (../shared/data)", file=sys.stderr)
@@ -211,7 +220,9 @@ def main() -> None:
         folder = Path(tmp)
         main_run = None
         if not args.skip_main:
-            main_run = compare_runs("main", records[: args.limit], args.workers, "local", folder)
+            main_run = compare_runs(
+                "main", records[: args.limit], args.workers, "local", folder, keep=args.keep
+            )
         if args.scaling_limit:
             one = compare_runs("scaling", records[: args.scaling_limit], 1, "local", folder)
             two = compare_runs("scaling", records[: args.scaling_limit], 2, "local", folder)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from batch_corpus import EXAMPLES, FLOOD
 from parallax.cluster.features import (
+    NER_CHARS,
+    _kept_offsets,
+    _ner_entities,
     article_features,
+    clustering_entities,
     dateline,
     dates_in,
     minhash_bands,
@@ -13,6 +18,7 @@ from parallax.cluster.features import (
     numbers_in,
 )
 from parallax.ingest.sources import article_from_text
+from parallax.model import Article, BoilerplateLine
 
 
 def test_people_are_keyed_by_surname_and_places_by_words():
@@ -66,3 +72,73 @@ def test_features_of_a_real_article(embedder, bare_nlp):
     assert "num:90" in features.numbers
     assert features.published.date().isoformat() == "2013-05-03"
     assert "date:2013-05-02" in features.dates
+
+
+def _with_boilerplate(text: str, lines: list[str]) -> Article:
+    """An Article whose given lines are marked as boilerplate."""
+    marked = []
+    for line in lines:
+        start = text.index(line)
+        marked.append(BoilerplateLine(start=start, end=start + len(line), text=line, reason="test"))
+    return Article(id="a", source="a.txt", text=text, boilerplate=marked)
+
+
+def test_offsets_in_the_text_map_to_the_same_characters_of_the_kept_text():
+    text = (
+        "Share this page\n\nHarnwick depot fire\n\nAdvertisement\n\n\n"
+        "Twelve people died in Harnwick.\nFollow us\nThe health office said so.\n\nFollow us"
+    )
+    article = _with_boilerplate(text, ["Share this page", "Advertisement", "Follow us"])
+    article.boilerplate.append(
+        BoilerplateLine(start=len(text) - 9, end=len(text), text="Follow us", reason="test")
+    )
+    kept = article.kept_text()
+    assert kept.startswith("Harnwick depot fire") and "Follow us" not in kept
+    to_kept = _kept_offsets(article)
+    for word in ("Harnwick depot", "Twelve", "Harnwick.", "The health", "said so."):
+        at = text.index(word, 16)
+        assert kept[to_kept(at) : to_kept(at) + len(word)] == word
+    plain = Article(id="b", source="b.txt", text="No boilerplate here.")
+    assert _kept_offsets(plain)(5) == 5
+
+
+def _long_texts() -> list[str]:
+    """Texts longer than NER_CHARS with names all along (the examples and the flood reports
+    told one after another), each shifted so that the cut falls somewhere else."""
+    parts = [path.read_text("utf-8") for path in sorted(EXAMPLES.glob("*.txt"))]
+    parts += list(FLOOD.values())
+    body = "\n\n".join(parts * 2)
+    shifts = [
+        "",
+        "Reporting by Lena Marsh in Harnwick. ",
+        "Updated on Wednesday. ",
+        "From our correspondent in the Orrin valley, where President Dana Orlov spoke. ",
+    ]
+    return [shift + body for shift in shifts] + [body[: NER_CHARS + 40], body[:NER_CHARS]]
+
+
+@pytest.mark.slow
+def test_batch_and_cluster_passes_find_the_same_clustering_entities(nlp):
+    """The analysis parse (whole masked text, every component) and the cut pass of
+    `parallax cluster` (first NER_CHARS characters, NER with the parser) give the same
+    mentions, also with boilerplate blanked inside the text, and on a text of exactly
+    NER_CHARS characters, where a pass without the parser's sentence starts differs."""
+    texts = _long_texts()
+    assert sum(len(t) > NER_CHARS for t in texts) >= 5
+    articles = [Article(id=f"t{i}", source=f"t{i}.txt", text=t) for i, t in enumerate(texts)]
+    articles.append(
+        _with_boilerplate(texts[1], ["Oops! Something went wrong.", "Smoke rises over"])
+    )
+    assert articles[-1].boilerplate
+    from_cut = _ner_entities(articles, nlp, batch_size=8)
+    for article, expected, doc in zip(
+        articles, from_cut, nlp.pipe(a.masked_text() for a in articles), strict=True
+    ):
+        whole = clustering_entities(article, doc)
+        assert whole == expected
+        if len(article.text) > NER_CHARS:
+            # The rule left out only mentions near the cut.
+            assert len(whole) < len(doc.ents)
+            assert all(start < NER_CHARS - 40 for _, _, start in whole)
+        kept = article.kept_text()
+        assert all(kept[start : start + len(text)] == text for _, text, start in whole)

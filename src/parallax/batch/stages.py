@@ -2,7 +2,7 @@
 
 `analyze_chunk` turns a chunk of articles into their analyses, clustering features and table
 rows; `compare_group` turns a group of stories (their stored analyses) into dossiers and table
-rows. Both call the public stage functions (`iter_analyzed`, `article_features`,
+rows. Both call the public stage functions (`analyze_doc`, `article_features`,
 `build_dossier`, `render`) with the process-wide models, which each worker process or Ray actor
 loads once. Results are plain picklable dataclasses; the driver writes them.
 """
@@ -35,13 +35,12 @@ def article_digest(article: Article) -> str:
 
 
 def warm_models() -> None:
-    """Load every model a worker needs (each once per process): the parallax pipeline, the
-    bare spaCy model used for clustering features, and the sentence embedder."""
+    """Load every model a worker needs (each once per process): the parallax pipeline and the
+    sentence embedder (clustering features reuse the pipeline's parse)."""
     from parallax.embed import load_embedder
-    from parallax.nlp.pipeline import load_nlp, load_spacy
+    from parallax.nlp.pipeline import load_nlp
 
     load_nlp()
-    load_spacy()
     load_embedder()
 
 
@@ -110,14 +109,14 @@ def analyze_chunk(chunk: int, staged: Sequence[StagedArticle]) -> ChunkResult:
     """
     articles = [s.article for s in staged]
     try:
-        analysed = _analyze(articles)
-        features = _features(articles)
+        analysed, features = _analyze(articles)
     except Exception:  # noqa: BLE001 - any failure of a stage: isolate the culprit below
         analysed, features = [], []
         for article in articles:
             try:
-                analysed.extend(_analyze([article]))
-                features.extend(_features([article]))
+                one_analysis, one_features = _analyze([article])
+                analysed.extend(one_analysis)
+                features.extend(one_features)
             except Exception as exc:  # noqa: BLE001
                 analysed.append(f"analysis failed ({type(exc).__name__}: {exc})")
                 features.append(None)
@@ -144,17 +143,20 @@ def analyze_chunk(chunk: int, staged: Sequence[StagedArticle]) -> ChunkResult:
     return result
 
 
-def _analyze(articles: list[Article]) -> list[AnalyzedArticle]:
-    from parallax.analyze import iter_analyzed
+def _analyze(articles: list[Article]) -> tuple[list[AnalyzedArticle], list]:
+    """The analyses and clustering features of the articles, from one parse of each: the
+    features take their entities from the analysis parse (`clustering_entities`), the same
+    mentions `article_features` finds with its own NER pass."""
+    from parallax.analyze import analyze_doc
+    from parallax.cluster.features import article_features, clustering_entities
     from parallax.nlp.pipeline import load_nlp
 
-    return list(iter_analyzed(articles, nlp=load_nlp(), batch_size=PARSE_BATCH))
-
-
-def _features(articles: list[Article]) -> list:
-    from parallax.cluster.features import article_features
-
-    return article_features(articles)
+    docs = load_nlp().pipe((a.masked_text() for a in articles), batch_size=PARSE_BATCH)
+    analysed, entities = [], []
+    for article, doc in zip(articles, docs, strict=True):
+        analysed.append(analyze_doc(article, doc))
+        entities.append(clustering_entities(article, doc))
+    return analysed, article_features(articles, entities=entities)
 
 
 def analyze_staged(chunk: int, path: str) -> ChunkResult:

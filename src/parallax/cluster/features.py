@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ LEAD_WEIGHT = 3.0
 LEAD_CHARS = 500
 # Characters of text given to NER: long articles repeat their key entities early.
 NER_CHARS = 4000
+# Tokens between the last paragraph break used and the cut (see `entities_before_cut`).
+NER_MARGIN_TOKENS = 10
 # MinHash over word 5-shingles: 32 permutations in 8 bands of 4 (Jaccard ~0.6 collides often).
 MINHASH_PERMUTATIONS = 32
 MINHASH_BANDS = 8
@@ -47,6 +50,8 @@ SHINGLE_WORDS = 5
 # Words besides the date that a dateline may hold ("First Published:", "4: 59 PM EDT").
 DATELINE_OTHER_WORDS = 6
 _WORD = re.compile(r"\w+", re.UNICODE)
+# The last whitespace of a text and the word after it.
+_LAST_SPACE = re.compile(r"\s\S*\Z")
 # A capitalised word ("Sukanya", "INS", "O'Brien") or a figure ("5.6", "160,000", "23").
 _NAME_TOKEN = re.compile(r"\b[A-Z][A-Za-z'’]*[A-Za-z]\b|\b\d[\d,.]*\d\b|\b\d\b")
 # Tokenised-then-joined text spaces out figures: "6. 1", "160, 000", "12: 30".
@@ -360,40 +365,121 @@ def features_from_parts(
 
 
 def article_features(
-    articles: Sequence[Article], embedder=None, nlp=None, batch_size: int = 32
+    articles: Sequence[Article],
+    embedder=None,
+    nlp=None,
+    batch_size: int = 32,
+    entities: Sequence[Sequence[tuple[str, str, int]]] | None = None,
 ) -> list[ArticleFeatures]:
     """The clustering features of each article, in the order given.
 
-    Loads the process-wide embedder and spaCy model when none is passed. Runs only spaCy's
-    NER (the other components are not needed here) on the first NER_CHARS characters.
+    Loads the process-wide embedder and parallax pipeline when none is passed. Runs the
+    pipeline's NER, with the parser and paragraph breaks it respects (not the tagger,
+    lemmatizer or attribution), on the first NER_CHARS characters of the masked text, and
+    keeps the mentions `entities_before_cut` keeps. `entities`, when given, are each
+    article's `clustering_entities` from a parse already made (the analysis stage): the same
+    mentions, with no second pass.
     """
     if embedder is None:
         from parallax.embed import load_embedder
 
         embedder = load_embedder()
-    if nlp is None:
-        from parallax.nlp.pipeline import load_spacy
-
-        nlp = load_spacy()
     vectors = embedder.embed([embedding_text(a) for a in articles])
-    heads = [a.kept_text()[:NER_CHARS] for a in articles]
-    keep = {"ner"} | ({"tok2vec"} if _ner_listens(nlp) else set())
+    if entities is None:
+        entities = _ner_entities(articles, nlp, batch_size)
+    return [
+        features_from_parts(article, vector, ents, lead_end(article))
+        for article, vector, ents in zip(articles, vectors, entities, strict=True)
+    ]
+
+
+def _ner_entities(articles: Sequence[Article], nlp, batch_size: int) -> list[list]:
+    """`clustering_entities` of each article from a pass over the cut texts that runs what
+    the NER reads: the parser's sentence starts (an entity never crosses one), the paragraph
+    breaks the parser keeps, and the embedding layers these listen to."""
+    if nlp is None:
+        from parallax.nlp.pipeline import load_nlp
+
+        nlp = load_nlp()
+    heads = [a.masked_text()[:NER_CHARS] for a in articles]
+    keep = {"ner", "parser", "parallax_paragraphs"}
+    keep |= {name for name in nlp.pipe_names if set(_listeners(nlp, name)) & keep}
     disabled = [name for name in nlp.pipe_names if name not in keep]
-    out: list[ArticleFeatures] = []
     with nlp.select_pipes(disable=disabled):
         docs = nlp.pipe(heads, batch_size=batch_size)
-        for article, vector, doc in zip(articles, vectors, docs, strict=True):
-            ents = [(e.label_, e.text, e.start_char) for e in doc.ents]
-            out.append(features_from_parts(article, vector, ents, lead_end(article)))
-    return out
+        return [clustering_entities(a, doc) for a, doc in zip(articles, docs, strict=True)]
 
 
-def _ner_listens(nlp) -> bool:
-    """True when the NER component reads the shared tok2vec rather than its own."""
-    if "ner" not in nlp.pipe_names or "tok2vec" not in nlp.pipe_names:
-        return False
-    listeners = getattr(nlp.get_pipe("tok2vec"), "listening_components", [])
-    return "ner" in listeners
+def entities_before_cut(
+    doc, length: int, cut: int = NER_CHARS, margin: int = NER_MARGIN_TOKENS
+) -> list:
+    """The entities of `doc`, a parse of a text of `length` characters or of its first `cut`
+    characters, that both parses find alike.
+
+    All of them when the text is no longer than `cut`. Else only those that end before the
+    last line break that comes at least `margin` tokens before the last whitespace before the
+    cut. Why that is the same in both: up to that whitespace the whole text and its first
+    `cut` characters are tokenised alike; a line break starts a sentence the parser must
+    close everything before (`parallax_paragraphs`), deciding it from a few tokens after the
+    break (its CNN's reach and one token of lookahead), and the NER, which never crosses a
+    sentence start, decides a mention from a few tokens after it too. Mentions after that
+    break are left out rather than guessed, and so is everything of a text with no line break
+    early enough.
+    """
+    from parallax.nlp.doctext import doc_text
+
+    if length <= cut:
+        return list(doc.ents)
+    text = doc_text(doc)
+    last_space = _LAST_SPACE.search(text[:cut])
+    if last_space is None:
+        return []
+    from spacy.attrs import IDX, LENGTH
+
+    ends = doc.to_array(IDX) + doc.to_array(LENGTH)
+    safe_tokens = int(np.searchsorted(ends, last_space.start(), side="right"))
+    if safe_tokens <= margin:
+        return []
+    line_break = text.rfind("\n", 0, doc[safe_tokens - margin].idx)
+    return [e for e in doc.ents if e.end_char <= line_break]
+
+
+def clustering_entities(article: Article, doc) -> list[tuple[str, str, int]]:
+    """(label, text, start in the kept text) of the mentions story clustering reads, from a
+    parse of the article's masked text (whole, or its first NER_CHARS characters: the same
+    mentions either way, see `entities_before_cut`)."""
+    to_kept = _kept_offsets(article)
+    ents = entities_before_cut(doc, len(article.text))
+    return [(e.label_, e.text, to_kept(e.start_char)) for e in ents]
+
+
+def _kept_offsets(article: Article):
+    """A function from an offset in `Article.text` (not inside boilerplate) to the same
+    character's offset in `Article.kept_text()`."""
+    if not article.boilerplate:
+        return lambda offset: offset
+    # (start in text, start in kept text) of each kept part, as kept_text() joins them.
+    parts: list[tuple[int, int]] = []
+    kept, pos = 0, 0
+    edges = [(b.start, b.end) for b in sorted(article.boilerplate, key=lambda b: b.start)]
+    for start, end in [*edges, (len(article.text), len(article.text))]:
+        part = article.text[pos:start]
+        if part.strip():
+            parts.append((pos + len(part) - len(part.lstrip("\n")), kept))
+            kept += len(part.strip("\n")) + 1
+        pos = end
+    text_starts = [start for start, _ in parts]
+
+    def to_kept(offset: int) -> int:
+        text_start, kept_start = parts[max(0, bisect_right(text_starts, offset) - 1)]
+        return kept_start + offset - text_start
+
+    return to_kept
+
+
+def _listeners(nlp, name: str) -> list[str]:
+    """The components that read the output of component `name` (a shared tok2vec's)."""
+    return list(getattr(nlp.get_pipe(name), "listening_components", None) or [])
 
 
 def lead_end(article: Article) -> int:
