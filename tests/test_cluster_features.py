@@ -8,12 +8,12 @@ from batch_corpus import EXAMPLES, FLOOD
 from parallax.cluster.features import (
     NER_CHARS,
     _kept_offsets,
-    _ner_entities,
     article_features,
     clustering_entities,
     dateline,
     dates_in,
     minhash_bands,
+    ner_entities,
     normalise_entity,
     numbers_in,
 )
@@ -130,7 +130,7 @@ def test_batch_and_cluster_passes_find_the_same_clustering_entities(nlp):
         _with_boilerplate(texts[1], ["Oops! Something went wrong.", "Smoke rises over"])
     )
     assert articles[-1].boilerplate
-    from_cut = _ner_entities(articles, nlp, batch_size=8)
+    from_cut = ner_entities(articles, nlp, batch_size=8)
     for article, expected, doc in zip(
         articles, from_cut, nlp.pipe(a.masked_text() for a in articles), strict=True
     ):

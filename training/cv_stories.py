@@ -23,7 +23,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from parallax.cluster.features import NER_CHARS, features_from_parts, lead_end
+from parallax.cluster.features import features_from_parts, lead_end
 from parallax.evaluate.ecb import (
     DEFAULT_FOLDS,
     arrival_plan,
@@ -38,17 +38,11 @@ from parallax.evaluate.ecb import (
 
 def model_parts(articles: list) -> list[tuple]:
     """(embedding, NER mentions) of each article, as `article_features` computes them."""
-    from parallax.cluster.features import _ner_listens, embedding_text
+    from parallax.cluster.features import embedding_text, ner_entities
     from parallax.embed import load_embedder
-    from parallax.nlp.pipeline import load_spacy
 
     vectors = load_embedder().embed([embedding_text(a) for a in articles])
-    nlp = load_spacy()
-    keep = {"ner"} | ({"tok2vec"} if _ner_listens(nlp) else set())
-    disabled = [name for name in nlp.pipe_names if name not in keep]
-    with nlp.select_pipes(disable=disabled):
-        docs = nlp.pipe([a.kept_text()[:NER_CHARS] for a in articles], batch_size=32)
-        ents = [[(e.label_, e.text, e.start_char) for e in doc.ents] for doc in docs]
+    ents = ner_entities(articles, None, 32)
     return list(zip(vectors, ents, strict=True))
 
 

@@ -386,14 +386,14 @@ def article_features(
         embedder = load_embedder()
     vectors = embedder.embed([embedding_text(a) for a in articles])
     if entities is None:
-        entities = _ner_entities(articles, nlp, batch_size)
+        entities = ner_entities(articles, nlp, batch_size)
     return [
         features_from_parts(article, vector, ents, lead_end(article))
         for article, vector, ents in zip(articles, vectors, entities, strict=True)
     ]
 
 
-def _ner_entities(articles: Sequence[Article], nlp, batch_size: int) -> list[list]:
+def ner_entities(articles: Sequence[Article], nlp, batch_size: int) -> list[list]:
     """`clustering_entities` of each article from a pass over the cut texts that runs what
     the NER reads: the parser's sentence starts (an entity never crosses one), the paragraph
     breaks the parser keeps, and the embedding layers these listen to."""
