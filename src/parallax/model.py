@@ -67,13 +67,22 @@ class Article(BaseModel):
         """The text with boilerplate lines removed (offsets are not preserved)."""
         if not self.boilerplate:
             return self.text
-        parts: list[str] = []
+        return "\n".join(part for _, part in self.kept_parts())
+
+    def kept_parts(self) -> list[tuple[int, str]]:
+        """The stretches of text between boilerplate lines that `kept_text` joins with one
+        line break each: (offset in `text`, stretch without its outer line breaks)."""
+        parts: list[tuple[int, str]] = []
         pos = 0
-        for line in sorted(self.boilerplate, key=lambda b: b.start):
-            parts.append(self.text[pos : line.start])
-            pos = line.end
-        parts.append(self.text[pos:])
-        return "\n".join(p.strip("\n") for p in parts if p.strip())
+        for end, resume in [
+            *((b.start, b.end) for b in sorted(self.boilerplate, key=lambda b: b.start)),
+            (len(self.text), len(self.text)),
+        ]:
+            part = self.text[pos:end]
+            if part.strip():
+                parts.append((pos + len(part) - len(part.lstrip("\n")), part.strip("\n")))
+            pos = resume
+        return parts
 
     def masked_text(self) -> str:
         """The text with boilerplate blanked by spaces, so that every offset stays valid."""

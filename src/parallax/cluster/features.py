@@ -460,14 +460,10 @@ def _kept_offsets(article: Article):
         return lambda offset: offset
     # (start in text, start in kept text) of each kept part, as kept_text() joins them.
     parts: list[tuple[int, int]] = []
-    kept, pos = 0, 0
-    edges = [(b.start, b.end) for b in sorted(article.boilerplate, key=lambda b: b.start)]
-    for start, end in [*edges, (len(article.text), len(article.text))]:
-        part = article.text[pos:start]
-        if part.strip():
-            parts.append((pos + len(part) - len(part.lstrip("\n")), kept))
-            kept += len(part.strip("\n")) + 1
-        pos = end
+    kept = 0
+    for text_start, part in article.kept_parts():
+        parts.append((text_start, kept))
+        kept += len(part) + 1
     text_starts = [start for start, _ in parts]
 
     def to_kept(offset: int) -> int:
