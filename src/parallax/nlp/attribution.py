@@ -321,6 +321,10 @@ def _speaker_of(verb: Token) -> Token | None:
 NOMINAL = ("NOUN", "PROPN", "PRON")
 
 
+# Nouns naming someone who can say things: a person, a body, a source.
+_ABLE_TO_SAY = frozenset(PERSON_ROLE_NOUNS | STATE_NOUNS | ORG_WORDS | SOURCE_NOUNS)
+
+
 def _reporter_of_misattached_conj(verb: Token) -> Token | None:
     """The reporter for a cue the parser hung on the reported clause's copula.
 
@@ -340,10 +344,7 @@ def _reporter_of_misattached_conj(verb: Token) -> Token | None:
     thing = next((c for c in copula.children if c.dep_ == "nsubj"), None)
     if thing is None or thing.tag_ != "NN" or thing.ent_type_:
         return None
-    word = thing.lower_
-    if word in PERSON_ROLE_NOUNS or word in STATE_NOUNS or word in ORG_WORDS:
-        return None
-    if word in SOURCE_NOUNS:
+    if thing.lower_ in _ABLE_TO_SAY:
         return None
     reporter, passive = _subject(outer)
     return None if passive else reporter
