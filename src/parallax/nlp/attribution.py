@@ -279,6 +279,15 @@ def _subject(verb: Token) -> tuple[Token | None, bool]:
 
 
 def _speaker_of(verb: Token) -> Token | None:
+    """The speaker of a reporting verb (`_speaker_rule`), found once per token of a doc: the
+    cue detector, the chooser and the attribution itself all ask for it."""
+    found = doc_arrays(verb.doc).speakers
+    if verb.i not in found:
+        found[verb.i] = _speaker_rule(verb)
+    return found[verb.i]
+
+
+def _speaker_rule(verb: Token) -> Token | None:
     """The speaker of a reporting verb: its subject, the agent of a passive ("claimed by X"),
     or the passive subject of "X was quoted as saying"."""
     # "It seems that ..." has no speaker; in "Messages seem to show ..." the subject speaks
@@ -615,6 +624,54 @@ def cue_features(
         feats.append("quote_follows")
     if prev is not None and (prev.text in CLOSE_MARKS + "," or prev.text in STRAIGHT_MARKS):
         feats.append("after_quote_or_comma")
+    if CONTEXT_FEATURES:
+        feats += context_features(tok, lemma)
+    return feats
+
+
+CONTEXT_FEATURES = True  # off only to measure the detector without them (training/)
+PERSONAL_PRONOUNS = frozenset(("he", "she", "they", "i", "we", "you"))
+SAYER_ENTS = frozenset(("PERSON", "ORG", "GPE", "NORP"))
+
+
+def _sayer_kind(speaker: Token | None) -> str:
+    """A coarse class of who the speaker rule finds: a named person or body, a personal
+    pronoun, a noun able to say things, another noun, "it"-like, or nobody."""
+    if speaker is None:
+        return "none"
+    if speaker.ent_type_ in SAYER_ENTS:
+        return speaker.ent_type_
+    if speaker.pos_ == "PRON":
+        return "pron" if speaker.lower_ in PERSONAL_PRONOUNS else "it"
+    if speaker.lemma_.lower() in _ABLE_TO_SAY or speaker.lower_ in _ABLE_TO_SAY:
+        return "sayer"
+    return "thing" if speaker.pos_ in NOMINAL else "other"
+
+
+def _length_class(n: int) -> str:
+    return "0" if n <= 0 else "1" if n <= 2 else "3" if n <= 5 else "6" if n <= 10 else "11"
+
+
+def context_features(tok: Token, lemma: str) -> list[str]:
+    """Cue features from beyond the token's own dependents: who the speaker rule finds for it
+    (as the chooser sees it), how long its right-hand subtree is and whether a quotation mark
+    lies in it, and, for a noun, who owns it ("Trump's claim")."""
+    kind = _sayer_kind(_speaker_of(tok))
+    pos = tok.pos_
+    right = tok.right_edge.i - tok.i
+    arrays = doc_arrays(tok.doc)
+    quoted_right = right > 0 and arrays.count(arrays.quotes, tok.i + 1, tok.right_edge.i + 1) > 0
+    feats = [
+        f"spk={kind}|{pos}",
+        f"lemma_spk={lemma}|{kind}",
+        f"right={_length_class(right)}|{pos}",
+        f"right_quote={quoted_right}|{pos}",
+        f"spk_right={kind}|{_length_class(right)}",
+    ]
+    if pos == "NOUN":
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            feats.append(f"owner={_sayer_kind(owner)}")
     return feats
 
 
@@ -695,6 +752,7 @@ class DocArrays:
     is_punct: list[bool]
     head_list: list[int]
     roots: dict[tuple[int, int], int] = field(default_factory=dict)
+    speakers: dict[int, Token | None] = field(default_factory=dict)  # see _speaker_of
 
     def count(self, running: np.ndarray, start: int, end: int) -> int:
         return int(running[end] - running[start])
