@@ -54,7 +54,7 @@ def decisions(dossier) -> dict[tuple, tuple]:
     """Per claim mention (article, start, end): its claim's status and all its mentions."""
     out = {}
     for claim in dossier.claims:
-        keys = frozenset((m.article, m.start, m.end) for m in claim.mentions)
+        keys = frozenset((m.article, tuple(m.span)) for m in claim.mentions)
         for key in keys:
             out[key] = (claim.status, keys)
     return out
@@ -63,7 +63,7 @@ def decisions(dossier) -> dict[tuple, tuple]:
 def conflict_keys(dossier) -> set:
     """Each conflict as its kind and, per side, the mentions of the claims it names."""
     mentions = {
-        c.id: frozenset((m.article, m.start, m.end) for m in c.mentions) for c in dossier.claims
+        c.id: frozenset((m.article, tuple(m.span)) for m in c.mentions) for c in dossier.claims
     }
     return {
         (
@@ -76,7 +76,7 @@ def conflict_keys(dossier) -> set:
 
 def relation_keys(dossier) -> set:
     mentions = {
-        c.id: frozenset((m.article, m.start, m.end) for m in c.mentions) for c in dossier.claims
+        c.id: frozenset((m.article, tuple(m.span)) for m in c.mentions) for c in dossier.claims
     }
     return {(r.kind, frozenset(mentions[c] for c in r.claims)) for r in dossier.relations}
 

@@ -28,6 +28,7 @@ from parallax.compare.conflicts import (
     find_numeric_conflicts,
     find_positions,
     find_stance_conflicts,
+    positions_needing_vectors,
     side_text,
     without_negation,
 )
@@ -445,7 +446,13 @@ def _stance_conflicts(
     # Only a denial opens a stance conflict: without one, nothing needs embedding.
     if not any(p.polarity < 0 for p in positions):
         return []
-    vectors = load_embedder().embed([without_negation(p.proposition) for p in positions])
+    # Positions no rule could link are decided without a vector (positions_needing_vectors).
+    vectors = np.zeros((len(positions), DIMENSIONS), dtype=np.float32)
+    needed = positions_needing_vectors(positions)
+    if needed:
+        vectors[needed] = load_embedder().embed(
+            [without_negation(positions[i].proposition) for i in needed]
+        )
     conflicts = []
     for found in find_stance_conflicts(positions, vectors):
         sides = []
