@@ -197,9 +197,9 @@ def load_static_embedder() -> StaticEmbedder:
     if not STATIC_FILE.is_file():
         raise ModelMissing(
             model="static_minilm",
-            reason=f"{STATIC_FILE} is missing",
+            reason=f"{STATIC_FILE} is missing (training/distill_static_embeddings.py rebuilds it)",
             package="parallax",
-            setting="training/distill_static_embeddings.py",
+            setting="PARALLAX_PREFILTER_COSINE=off",
         )
     with np.load(STATIC_FILE) as stored:
         return StaticEmbedder(stored["matrix"], stored["centre"], load_embedder())
