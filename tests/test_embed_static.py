@@ -15,8 +15,10 @@ SENTENCES = [
 
 
 def test_matrix_ships_small_and_covers_the_vocabulary(embedder):
-    matrix = np.load(STATIC_FILE)
+    with np.load(STATIC_FILE) as stored:
+        matrix, centre = stored["matrix"], stored["centre"]
     assert matrix.shape[0] == embedder.vocabulary_size
+    assert centre.shape == (matrix.shape[1],)
     assert STATIC_FILE.stat().st_size < 20_000_000
     assert np.isfinite(matrix.astype(np.float32)).all()
 
