@@ -106,22 +106,55 @@ class Embedder:
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
 
+    @property
+    def vocabulary_size(self) -> int:
+        """How many word pieces the tokenizer knows (rows of a static matrix, see below)."""
+        return self._tokenizer.get_vocab_size(with_added_tokens=True)
+
+    def word_pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """The word-piece ids of each text, without [CLS]/[SEP], truncated like `embed`."""
+        return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    def pooled_ids(self, rows: Sequence[Sequence[int]]) -> np.ndarray:
+        """Mean-pooled model outputs (not normalised) of given word-piece id rows, as they are
+        (no special tokens added): what `training/distill_static_embeddings.py` reads."""
+        return self._pool([list(r) for r in rows])
+
+    def token_outputs(self, texts: Sequence[str]) -> list[tuple[list[int], np.ndarray]]:
+        """Per text, its word-piece ids ([CLS] and [SEP] included) and the model's output row
+        for each (what the sentence vector averages); for distilling static vectors."""
+        encodings = self._tokenizer.encode_batch(list(texts))
+        rows = [e.ids for e in encodings]
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for row, piece_ids in enumerate(rows):
+            ids[row, : len(piece_ids)] = piece_ids
+            mask[row, : len(piece_ids)] = 1
+        (hidden,) = self._session.run(
+            ["last_hidden_state"],
+            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
+        )
+        return [(r, hidden[k, : len(r)]) for k, r in enumerate(rows)]
+
     def _run(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
-        for row, enc in enumerate(encodings):
-            ids[row, : len(enc.ids)] = enc.ids
-            mask[row, : len(enc.ids)] = 1
+        pooled = self._pool([e.ids for e in self._tokenizer.encode_batch(texts)])
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+    def _pool(self, rows: list[list[int]]) -> np.ndarray:
+        width = max(len(r) for r in rows)
+        ids = np.zeros((len(rows), width), dtype=np.int64)
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for row, piece_ids in enumerate(rows):
+            ids[row, : len(piece_ids)] = piece_ids
+            mask[row, : len(piece_ids)] = 1
         (hidden,) = self._session.run(
             ["last_hidden_state"],
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
         )
         weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
 
 
 @functools.cache
@@ -129,3 +162,44 @@ def load_embedder() -> Embedder:
     """The process-wide embedder, built once."""
     settings = get_settings()
     return Embedder(threads=settings.embed_threads, batch_size=settings.embed_batch_size)
+
+
+# A static word-piece matrix distilled from the model above (training/distill_static_embeddings.py):
+# a sentence's static vector is the normalised sum of its word pieces' rows, moved away from the
+# centre of such vectors. It costs far less than the transformer, and serves only to find which
+# texts could read alike.
+STATIC_FILE = Path(__file__).with_name("static_minilm.npz")
+
+
+class StaticEmbedder:
+    """Turns texts into unit vectors by summing distilled word-piece rows (no model run)."""
+
+    def __init__(self, matrix: np.ndarray, centre: np.ndarray, embedder: Embedder) -> None:
+        self._matrix = matrix.astype(np.float32)
+        self._centre = centre.astype(np.float32)
+        self._embedder = embedder
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text (zero for a text without word pieces)."""
+        out = np.zeros((len(texts), self._matrix.shape[1]), dtype=np.float32)
+        for row, ids in enumerate(self._embedder.word_pieces(texts)):
+            if ids:
+                summed = self._matrix[ids].sum(axis=0)
+                summed /= max(float(np.linalg.norm(summed)), 1e-12)
+                out[row] = summed - self._centre
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.clip(norms, 1e-12, None)
+
+
+@functools.cache
+def load_static_embedder() -> StaticEmbedder:
+    """The process-wide static embedder (its matrix ships inside the package), built once."""
+    if not STATIC_FILE.is_file():
+        raise ModelMissing(
+            model="static_minilm",
+            reason=f"{STATIC_FILE} is missing (training/distill_static_embeddings.py rebuilds it)",
+            package="parallax",
+            setting="PARALLAX_PREFILTER_COSINE=off",
+        )
+    with np.load(STATIC_FILE) as stored:
+        return StaticEmbedder(stored["matrix"], stored["centre"], load_embedder())

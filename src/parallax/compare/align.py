@@ -229,6 +229,24 @@ def nearest_pairs(
     return pairs
 
 
+def with_close_reading(vectors: np.ndarray, articles: list[str], threshold: float) -> np.ndarray:
+    """A boolean per row: some row of another article has a cosine of at least `threshold`.
+
+    Used on static vectors to find the claims that could read like a claim of another outlet;
+    memory stays bounded by CHUNK x n. It guesses nothing about rows it flags False beyond
+    that their static vectors are far from every other article's.
+    """
+    n = len(vectors)
+    article_ids = np.array([hash(a) for a in articles])
+    found = np.zeros(n, dtype=bool)
+    for begin in range(0, n, CHUNK):
+        block = vectors[begin : begin + CHUNK] @ vectors.T
+        same = article_ids[begin : begin + CHUNK, None] == article_ids[None, :]
+        block[same] = -np.inf
+        found[begin : begin + CHUNK] = (block >= threshold).any(axis=1)
+    return found
+
+
 def align_claims(
     units: list[ClaimUnit],
     vectors: np.ndarray,

@@ -372,6 +372,34 @@ def _linked(index: int, a: Position, b: Position, similarity: float) -> bool:
     return similarity >= STRONG_SIMILARITY and bool(_stems(a.proposition) & _stems(b.proposition))
 
 
+def positions_needing_vectors(positions: list[Position]) -> list[int]:
+    """The positions whose vectors `find_stance_conflicts` can read to decide anything.
+
+    A denial with an antecedent disputes that antecedent whatever the vectors say; otherwise a
+    positive position and a denial of another holder are linked (`_linked`) only when the
+    accusation, evidence-focus or shared-stem condition holds besides the similarity. Positions
+    in no such pair are decided without a vector, so leaving them unembedded changes nothing.
+    """
+    stems = [_stems(p.proposition) for p in positions]
+    needed: set[int] = set()
+    for j, b in enumerate(positions):
+        if b.polarity >= 0 or b.antecedent is not None:
+            continue
+        self_reference = bool(_SELF_REFERENCE.match(b.proposition))
+        focus = evidence_focus(b.attribution.content.text) if not self_reference else set()
+        denies = _denies(b)
+        for i, a in enumerate(positions):
+            if a.polarity <= 0 or i in needed and j in needed:
+                continue
+            if _same_holder(a.holder, b.holder):
+                continue
+            if (denies and _accused(a, b)) or (
+                not self_reference and (focus & stems[i] or stems[i] & stems[j])
+            ):
+                needed.update((i, j))
+    return sorted(needed)
+
+
 def find_stance_conflicts(positions: list[Position], vectors: np.ndarray) -> list[StanceConflict]:
     """Propositions that one holder supports and another opposes, with all holders per side.
 

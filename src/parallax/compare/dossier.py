@@ -20,6 +20,7 @@ from parallax.compare.align import (
     find_elaborations,
     nearest_pairs,
     quote_extensions,
+    with_close_reading,
 )
 from parallax.compare.conflicts import (
     find_accusation_conflicts,
@@ -27,10 +28,11 @@ from parallax.compare.conflicts import (
     find_numeric_conflicts,
     find_positions,
     find_stance_conflicts,
+    positions_needing_vectors,
     side_text,
     without_negation,
 )
-from parallax.embed import DIMENSIONS, load_embedder
+from parallax.embed import DIMENSIONS, load_embedder, load_static_embedder
 from parallax.model import (
     Actor,
     AnalyzedArticle,
@@ -48,6 +50,7 @@ from parallax.model import (
     TimelineEntry,
 )
 from parallax.nlp.actors import merge_actor_names
+from parallax.settings import get_settings
 
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
 
@@ -159,10 +162,44 @@ def units_needing_vectors(units: Sequence[ClaimUnit]) -> list[int]:
     return [i for i, u in enumerate(units) if any(f.slot == "destination" for f in u.facts)]
 
 
-def unit_vectors(units: Sequence[ClaimUnit], texts: Sequence[str], embed) -> np.ndarray:
-    """Unit vectors of the units that need one (`units_needing_vectors`); zero rows elsewhere."""
+def units_reading_alike(
+    units: Sequence[ClaimUnit], texts: Sequence[str], needed: list[int], static_embed, cosine: float
+) -> list[int]:
+    """Of the `needed` units, those the comparison can use a transformer vector for.
+
+    A unit whose static vector (`static_embed`) is below `cosine` with every unit of another
+    article is left out: its claim stays its outlet's own. Destination facts are compared
+    inside an article too, so their units are always kept.
+    """
+    chosen = set(needed)
+    close = with_close_reading(
+        static_embed([texts[i] for i in needed]), [units[i].article for i in needed], cosine
+    )
+    return [
+        i
+        for i, keep in zip(needed, close, strict=True)
+        if keep or any(f.slot == "destination" for f in units[i].facts)
+        if i in chosen
+    ]
+
+
+def unit_vectors(
+    units: Sequence[ClaimUnit],
+    texts: Sequence[str],
+    embed,
+    static_embed=None,
+    prefilter_cosine: float | None = None,
+) -> np.ndarray:
+    """Unit vectors of the units that need one (`units_needing_vectors`); zero rows elsewhere.
+
+    With `static_embed` and `prefilter_cosine`, units of several articles are first screened
+    with static vectors (`units_reading_alike`) and only those left are embedded.
+    """
     vectors = np.zeros((len(units), DIMENSIONS), dtype=np.float32)
     needed = units_needing_vectors(units)
+    several = len({u.article for u in units}) > 1
+    if needed and several and static_embed is not None and prefilter_cosine is not None:
+        needed = units_reading_alike(units, texts, needed, static_embed, prefilter_cosine)
     if needed:
         vectors[needed] = embed([texts[i] for i in needed])
     return vectors
@@ -200,7 +237,14 @@ def build_dossier(
 
     units = [u for a in analyzed for u in a.claims if not _is_headline(u, a)]
     embedder = load_embedder()
-    vectors = unit_vectors(units, [embedding_text(u, canonical) for u in units], embedder.embed)
+    prefilter = get_settings().prefilter_cosine
+    vectors = unit_vectors(
+        units,
+        [embedding_text(u, canonical) for u in units],
+        embedder.embed,
+        load_static_embedder().embed if prefilter is not None else None,
+        prefilter,
+    )
     clock.lap("embed")
     pairs = nearest_pairs(vectors, [u.article for u in units]) if units else set()
     groups = align_claims(units, vectors, canonical=canonical, pairs=pairs) if units else []
@@ -402,7 +446,13 @@ def _stance_conflicts(
     # Only a denial opens a stance conflict: without one, nothing needs embedding.
     if not any(p.polarity < 0 for p in positions):
         return []
-    vectors = load_embedder().embed([without_negation(p.proposition) for p in positions])
+    # Positions no rule could link are decided without a vector (positions_needing_vectors).
+    vectors = np.zeros((len(positions), DIMENSIONS), dtype=np.float32)
+    needed = positions_needing_vectors(positions)
+    if needed:
+        vectors[needed] = load_embedder().embed(
+            [without_negation(positions[i].proposition) for i in needed]
+        )
     conflicts = []
     for found in find_stance_conflicts(positions, vectors):
         sides = []
