@@ -31,6 +31,16 @@ class ModelHashMismatch(ParallaxError):
     )
 
 
+class SettingInvalid(ParallaxError):
+    code = "E003"
+    template = "setting {name}={value!r} is not valid: {reason} (see docs/settings.md)."
+
+
+class PackageFileMissing(ParallaxError):
+    code = "E004"
+    template = "{path} is missing from the installed parallax package; {remedy}."
+
+
 class InputError(ParallaxError):
     """One input could not be read; the batch goes on without it."""
 
