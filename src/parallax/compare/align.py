@@ -211,7 +211,7 @@ def nearest_pairs(
     Memory stays bounded by CHUNK x n; the pairs scored further grow as n x k, not n squared.
     """
     n = len(vectors)
-    article_ids = np.array([hash(a) for a in articles])
+    _, article_ids = np.unique(np.array(articles, dtype=object), return_inverse=True)
     pairs: set[tuple[int, int]] = set()
     for begin in range(0, n, CHUNK):
         block = vectors[begin : begin + CHUNK] @ vectors.T
@@ -237,7 +237,7 @@ def with_close_reading(vectors: np.ndarray, articles: list[str], threshold: floa
     that their static vectors are far from every other article's.
     """
     n = len(vectors)
-    article_ids = np.array([hash(a) for a in articles])
+    _, article_ids = np.unique(np.array(articles, dtype=object), return_inverse=True)
     found = np.zeros(n, dtype=bool)
     for begin in range(0, n, CHUNK):
         block = vectors[begin : begin + CHUNK] @ vectors.T

@@ -171,7 +171,6 @@ def units_reading_alike(
     article is left out: its claim stays its outlet's own. Destination facts are compared
     inside an article too, so their units are always kept.
     """
-    chosen = set(needed)
     close = with_close_reading(
         static_embed([texts[i] for i in needed]), [units[i].article for i in needed], cosine
     )
@@ -179,7 +178,6 @@ def units_reading_alike(
         i
         for i, keep in zip(needed, close, strict=True)
         if keep or any(f.slot == "destination" for f in units[i].facts)
-        if i in chosen
     ]
 
 
