@@ -353,49 +353,61 @@ def _denies(position: Position) -> bool:
     return bool(_NEGATION.search(position.attribution.content.text.split(",")[0]))
 
 
+def _link_threshold(
+    a: Position, b: Position, a_stems: set[str], b_stems: set[str], b_focus: set[str]
+) -> float | None:
+    """The least similarity at which negative position `b` (no antecedent) disputes positive
+    position `a`, or None when no rule links them whatever the similarity. `a_stems` and
+    `b_stems` are `_stems` of their propositions, `b_focus` the `evidence_focus` of `b`."""
+    same_article = a.attribution.doc == b.attribution.doc
+    found: list[float] = []
+    if _accused(a, b) and _denies(b):
+        found.append(
+            ACCUSED_DENIES_SIMILARITY if same_article else CROSS_ARTICLE_ACCUSED_SIMILARITY
+        )
+    if _SELF_REFERENCE.match(b.proposition):
+        return min(found, default=None)  # "they were innocent": only an accusation is disputed
+    if b_focus & a_stems:
+        found.append(FOCUS_SIMILARITY if same_article else CROSS_ARTICLE_FOCUS_SIMILARITY)
+    if a_stems & b_stems:
+        found.append(STRONG_SIMILARITY)
+    return min(found, default=None)
+
+
 def _linked(index: int, a: Position, b: Position, similarity: float) -> bool:
     """True when negative position `b` disputes positive position `a` (at `index`)."""
     if b.antecedent is not None:
         return b.antecedent == index
-    same_article = a.attribution.doc == b.attribution.doc
-    if _accused(a, b) and _denies(b):
-        needed = ACCUSED_DENIES_SIMILARITY if same_article else CROSS_ARTICLE_ACCUSED_SIMILARITY
-        if similarity >= needed:
-            return True
-    if _SELF_REFERENCE.match(b.proposition):
-        return False  # "they were innocent": only an accusation of the holder is disputed
-    focus_needed = FOCUS_SIMILARITY if same_article else CROSS_ARTICLE_FOCUS_SIMILARITY
-    if similarity >= focus_needed and evidence_focus(b.attribution.content.text) & _stems(
-        a.proposition
-    ):
-        return True
-    return similarity >= STRONG_SIMILARITY and bool(_stems(a.proposition) & _stems(b.proposition))
+    needed = _link_threshold(
+        a,
+        b,
+        _stems(a.proposition),
+        _stems(b.proposition),
+        evidence_focus(b.attribution.content.text),
+    )
+    return needed is not None and similarity >= needed
 
 
 def positions_needing_vectors(positions: list[Position]) -> list[int]:
     """The positions whose vectors `find_stance_conflicts` can read to decide anything.
 
     A denial with an antecedent disputes that antecedent whatever the vectors say; otherwise a
-    positive position and a denial of another holder are linked (`_linked`) only when the
-    accusation, evidence-focus or shared-stem condition holds besides the similarity. Positions
-    in no such pair are decided without a vector, so leaving them unembedded changes nothing.
+    positive position and a denial of another holder are linked only where `_link_threshold`
+    finds a rule. Positions in no such pair are decided without a vector, so leaving them
+    unembedded changes nothing.
     """
     stems = [_stems(p.proposition) for p in positions]
     needed: set[int] = set()
     for j, b in enumerate(positions):
         if b.polarity >= 0 or b.antecedent is not None:
             continue
-        self_reference = bool(_SELF_REFERENCE.match(b.proposition))
-        focus = evidence_focus(b.attribution.content.text) if not self_reference else set()
-        denies = _denies(b)
+        focus = evidence_focus(b.attribution.content.text)
         for i, a in enumerate(positions):
-            if a.polarity <= 0 or i in needed and j in needed:
+            if a.polarity <= 0 or (i in needed and j in needed):
                 continue
             if _same_holder(a.holder, b.holder):
                 continue
-            if (denies and _accused(a, b)) or (
-                not self_reference and (focus & stems[i] or stems[i] & stems[j])
-            ):
+            if _link_threshold(a, b, stems[i], stems[j], focus) is not None:
                 needed.update((i, j))
     return sorted(needed)
 
