@@ -203,6 +203,16 @@ def pair_score(
     return score
 
 
+def _other_article_cosines(vectors: np.ndarray, articles: list[str]):
+    """Yields (first row, cosines of up to CHUNK rows against all rows), with the cosines to
+    rows of the same article set to -inf, so memory stays bounded by CHUNK x n."""
+    _, article_ids = np.unique(np.array(articles, dtype=object), return_inverse=True)
+    for begin in range(0, len(vectors), CHUNK):
+        block = vectors[begin : begin + CHUNK] @ vectors.T
+        block[article_ids[begin : begin + CHUNK, None] == article_ids[None, :]] = -np.inf
+        yield begin, block
+
+
 def nearest_pairs(
     vectors: np.ndarray, articles: list[str], k: int = NEIGHBOURS
 ) -> set[tuple[int, int]]:
@@ -211,12 +221,8 @@ def nearest_pairs(
     Memory stays bounded by CHUNK x n; the pairs scored further grow as n x k, not n squared.
     """
     n = len(vectors)
-    _, article_ids = np.unique(np.array(articles, dtype=object), return_inverse=True)
     pairs: set[tuple[int, int]] = set()
-    for begin in range(0, n, CHUNK):
-        block = vectors[begin : begin + CHUNK] @ vectors.T
-        same = article_ids[begin : begin + CHUNK, None] == article_ids[None, :]
-        block[same] = -np.inf
+    for begin, block in _other_article_cosines(vectors, articles):
         take = min(k, n - 1)
         if take <= 0:
             continue
@@ -236,14 +242,9 @@ def with_close_reading(vectors: np.ndarray, articles: list[str], threshold: floa
     memory stays bounded by CHUNK x n. It guesses nothing about rows it flags False beyond
     that their static vectors are far from every other article's.
     """
-    n = len(vectors)
-    _, article_ids = np.unique(np.array(articles, dtype=object), return_inverse=True)
-    found = np.zeros(n, dtype=bool)
-    for begin in range(0, n, CHUNK):
-        block = vectors[begin : begin + CHUNK] @ vectors.T
-        same = article_ids[begin : begin + CHUNK, None] == article_ids[None, :]
-        block[same] = -np.inf
-        found[begin : begin + CHUNK] = (block >= threshold).any(axis=1)
+    found = np.zeros(len(vectors), dtype=bool)
+    for begin, block in _other_article_cosines(vectors, articles):
+        found[begin : begin + len(block)] = (block >= threshold).any(axis=1)
     return found
 
 
