@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from parallax.embed import STATIC_FILE, load_embedder
+from parallax.embed import DIMENSIONS, STATIC_FILE, StaticEmbedder, load_embedder
 
 CLS, SEP = 101, 102
 # First id of the frequency-ordered whole words ("the"); below it: specials, [unusedN],
@@ -40,10 +40,10 @@ SIF_A = 1e-3
 
 
 def token_vectors(batch: int = 512) -> np.ndarray:
-    """The pooled model output of every word piece on its own, vocabulary x 384."""
+    """The pooled model output of every word piece on its own, vocabulary x DIMENSIONS."""
     embedder = load_embedder()
     size = embedder.vocabulary_size
-    out = np.zeros((size, 384), dtype=np.float32)
+    out = np.zeros((size, DIMENSIONS), dtype=np.float32)
     for begin in range(0, size, batch):
         rows = [[CLS, i, SEP] for i in range(begin, min(size, begin + batch))]
         out[begin : begin + len(rows)] = embedder.pooled_ids(rows)
@@ -79,14 +79,10 @@ def sentences(folder: Path) -> list[str]:
 
 
 def centre_of(matrix: np.ndarray, texts: list[str]) -> np.ndarray:
-    """The mean of the texts' normalised static vectors (summed rows of their word pieces)."""
-    embedder = load_embedder()
-    total = np.zeros(matrix.shape[1])
-    for ids in embedder.word_pieces(texts):
-        if ids:
-            vector = matrix[ids].sum(axis=0)
-            total += vector / max(np.linalg.norm(vector), 1e-12)
-    return total / len(texts)
+    """The mean of the texts' normalised static vectors (summed rows of their word pieces):
+    `StaticEmbedder` with no centre yet."""
+    uncentred = StaticEmbedder(matrix, np.zeros(matrix.shape[1]), load_embedder())
+    return uncentred.embed(texts).mean(axis=0, dtype=np.float64)
 
 
 def main() -> None:
