@@ -1603,7 +1603,37 @@ def _indirect(
     if end <= start:
         return None
     span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
-    return _found_span(doc, tok, span, quotes)
+    found = _found_span(doc, tok, span, quotes)
+    before = _parenthetical_left(doc, tok, start, end)
+    if before is not None:
+        found.parts.append((doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text)))
+    return found
+
+
+LEFT_PART_DEPS = frozenset(("cc", "advmod", "mark", "punct", "intj"))
+
+
+def _parenthetical_left(doc: Doc, tok: Token, start: int, end: int) -> tuple[int, int] | None:
+    """The words before a cue clause set off by commas inside its sentence, when they hang on
+    the content that follows it ("Riding alone in the park, she said, can be hazardous"):
+    PolNeAR annotates both sides as one content."""
+    if start <= tok.i or doc[start - 1].text != ",":
+        return None
+    subject, _ = _subject(tok)
+    left = subject.left_edge.i if subject is not None and subject.i < tok.i else tok.i
+    arrays = doc_arrays(doc)
+    sent_start = int(arrays.sent_start[tok.i])
+    if left - 1 <= sent_start or doc[left - 1].text != ",":
+        return None
+    first, last = _trim(doc, sent_start, left - 1)
+    if last <= first:
+        return None
+    root = arrays.root(first, last)
+    # Not a clause of its own ("Rather than ..., he supported X and, he argued, Y") nor a
+    # bare "And" or "And yet".
+    if not start <= arrays.head_list[root] < end or arrays.dep[root] in LEFT_PART_DEPS:
+        return None
+    return first, last
 
 
 def _found_span(
