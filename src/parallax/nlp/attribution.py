@@ -1602,12 +1602,42 @@ def _indirect(
     start, end = _trim(doc, *content)
     if end <= start:
         return None
+    start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
     span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
     found = _found_span(doc, tok, span, quotes)
     before = _parenthetical_left(doc, tok, start, end)
     if before is not None:
         found.parts.append((doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text)))
     return found
+
+
+def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
+    """The end of a content after the cue, cut before a right conjunct verb with no subject of
+    its own in the cue's own tense ("said she had met him twice and questioned why ..."): the
+    speaker did that, it is not part of what was said."""
+    if start <= tok.i:
+        return end
+    arrays = doc_arrays(doc)
+    root = doc[arrays.root(start, end)]
+    for child in root.rights:
+        if child.dep_ != "conj" or child.i >= end or child.tag_ != tok.tag_:
+            continue
+        if child.pos_ != "VERB" or any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children
+        ):
+            continue
+        # Under a verb of the same form the conjunct may share the reported clause's subject
+        # ("knew all about it and thought ..."); a verb that never heads a cue is not the
+        # speaker's next report ("had begun - but never finished - ...").
+        if root.pos_ in ("VERB", "AUX") and (
+            root.tag_ == child.tag_ or f"{child.lemma_.lower()}|VERB" not in _cue_lemmas()
+        ):
+            continue
+        cut = child.left_edge.i
+        while cut > start and arrays.dep[cut - 1] in ("cc", "punct"):
+            cut -= 1
+        return cut
+    return end
 
 
 LEFT_PART_DEPS = frozenset(("cc", "advmod", "mark", "punct", "intj"))
