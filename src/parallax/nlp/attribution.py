@@ -1605,7 +1605,7 @@ def _indirect(
     start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
     span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
     found = _found_span(doc, tok, span, quotes)
-    before = _parenthetical_left(doc, tok, start, end)
+    before = _parenthetical_left(doc, tok, start, end) or _judged_subject(tok, start)
     if before is not None:
         found.parts.append((doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text)))
     return found
@@ -1638,6 +1638,18 @@ def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
             cut -= 1
         return cut
     return end
+
+
+def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
+    """The subject of "seem" or "appear" when the content follows the cue ("The music seemed
+    to match the mood"): PolNeAR annotates what is judged as subject and complement, one
+    content in two parts; not a bare "it" ("It seems unfair to ...")."""
+    if tok.lemma_.lower() not in IMPERSONAL_CUES or start <= tok.i:
+        return None
+    for child in tok.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < tok.i and child.lower_ != "it":
+            return child.left_edge.i, child.right_edge.i + 1
+    return None
 
 
 LEFT_PART_DEPS = frozenset(("cc", "advmod", "mark", "punct", "intj"))
