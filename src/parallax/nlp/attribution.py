@@ -1603,11 +1603,14 @@ def _indirect(
     if end <= start:
         return None
     start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
+    start, end = _trim(doc, start, _aside_cut(doc, tok, start, end))
     span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
     found = _found_span(doc, tok, span, quotes)
     before = _parenthetical_left(doc, tok, start, end) or _judged_subject(tok, start)
     if before is not None:
-        found.parts.append((doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text)))
+        found.parts.append(
+            (doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text))
+        )
     return found
 
 
@@ -1650,6 +1653,29 @@ def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
         if child.dep_ in ("nsubj", "nsubjpass") and child.i < tok.i and child.lower_ != "it":
             return child.left_edge.i, child.right_edge.i + 1
     return None
+
+
+def _aside_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
+    """The end of a content after its cue, cut before a trailing aside set off by a comma or
+    dash that runs to the content's end: a relative clause (", who shot President Reagan")
+    or an indefinite apposition (", a Republican trying to ..."). PolNeAR leaves the writer's
+    asides out of what was said."""
+    if start <= tok.i:
+        return end
+    arrays = doc_arrays(doc)
+    for i in range(start + 1, end):
+        if arrays.word_class[i - 1] not in BREAKS or doc[i].left_edge.i != i:
+            continue
+        # The largest phrase that opens at i: the aside itself, not its first word.
+        head = i
+        while arrays.head_list[head] != head and doc[arrays.head_list[head]].left_edge.i == i:
+            head = arrays.head_list[head]
+        node = doc[head]
+        if node.right_edge.i + 1 < end:
+            continue
+        if node.dep_ == "relcl" or (node.dep_ == "appos" and doc[i].lower_ in ("a", "an")):
+            return i - 1
+    return end
 
 
 LEFT_PART_DEPS = frozenset(("cc", "advmod", "mark", "punct", "intj"))
