@@ -1644,13 +1644,18 @@ def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
 
 
 def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
-    """The subject of "seem" or "appear" when the content follows the cue ("The music seemed
-    to match the mood"): PolNeAR annotates what is judged as subject and complement, one
-    content in two parts; not a bare "it" ("It seems unfair to ...")."""
-    if tok.lemma_.lower() not in IMPERSONAL_CUES or start <= tok.i:
+    """The subject of "seem" or "appear", or of a passive cue with an open complement ("is
+    expected to", "is said to"), when the content follows the cue ("The music seemed to
+    match the mood", "Trump is expected to win"): PolNeAR annotates what is judged as
+    subject and complement, one content in two parts; not a bare "it" ("It seems unfair")."""
+    if start <= tok.i:
+        return None
+    raising = tok.lemma_.lower() in IMPERSONAL_CUES
+    deps = ("nsubj", "nsubjpass") if raising else ("nsubjpass",)
+    if not raising and not any(c.dep_ == "xcomp" and c.left_edge.i == start for c in tok.children):
         return None
     for child in tok.children:
-        if child.dep_ in ("nsubj", "nsubjpass") and child.i < tok.i and child.lower_ != "it":
+        if child.dep_ in deps and child.i < tok.i and child.lower_ != "it":
             return child.left_edge.i, child.right_edge.i + 1
     return None
 
