@@ -920,6 +920,9 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         start, end = _trim(doc, start, end)
         if end <= start or (start <= tok.i < end) or (start, end) in seen:
             continue
+        # "criticized by libertarians": the agent of a passive cue is its speaker.
+        if arrays.dep[start] == "agent" and arrays.head_list[start] == tok.i:
+            continue
         seen.add((start, end))
         out.append((kind, start, end))
     return out
