@@ -1647,16 +1647,15 @@ def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
 
 
 def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
-    """The subject of "seem" or "appear", or of a passive cue with an open complement ("is
-    expected to", "is said to"), when the content follows the cue ("The music seemed to
-    match the mood", "Trump is expected to win"): PolNeAR annotates what is judged as
-    subject and complement, one content in two parts; not a bare "it" ("It seems unfair")."""
-    if start <= tok.i:
-        return None
+    """The subject of "seem" or "appear", or of a passive cue ("is expected to", "is said
+    to"), when the content is the cue's complement after it ("The music seemed to match the
+    mood", "Trump is expected to win"): PolNeAR annotates what is judged as subject and
+    complement, one content in two parts; not a bare "it" ("It seems unfair to ...")."""
     raising = tok.lemma_.lower() in IMPERSONAL_CUES
-    deps = ("nsubj", "nsubjpass") if raising else ("nsubjpass",)
-    if not raising and not any(c.dep_ == "xcomp" and c.left_edge.i == start for c in tok.children):
+    complements = ("xcomp", "acomp", "attr", "oprd") if raising else ("xcomp",)
+    if not any(c.dep_ in complements and c.left_edge.i == start for c in tok.children):
         return None
+    deps = ("nsubj", "nsubjpass") if raising else ("nsubjpass",)
     for child in tok.children:
         if child.dep_ in deps and child.i < tok.i and child.lower_ != "it":
             return child.left_edge.i, child.right_edge.i + 1
