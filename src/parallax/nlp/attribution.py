@@ -1619,7 +1619,7 @@ def _indirect(
 
 def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
     """The end of a content after the cue, cut before a right conjunct verb with no subject of
-    its own in the cue's own tense ("said she had met him twice and questioned why ..."): the
+    its own in the cue's own form ("said she had met him twice and questioned why ..."): the
     speaker did that, it is not part of what was said."""
     if start <= tok.i:
         return end
@@ -1651,6 +1651,8 @@ def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
     to"), when the content is the cue's complement after it ("The music seemed to match the
     mood", "Trump is expected to win"): PolNeAR annotates what is judged as subject and
     complement, one content in two parts; not a bare "it" ("It seems unfair to ...")."""
+    if start <= tok.i:
+        return None
     raising = tok.lemma_.lower() in IMPERSONAL_CUES
     complements = ("xcomp", "acomp", "attr", "oprd") if raising else ("xcomp",)
     if not any(c.dep_ in complements and c.left_edge.i == start for c in tok.children):
