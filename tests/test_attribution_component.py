@@ -243,3 +243,67 @@ def test_a_person_in_the_reported_clause_keeps_their_own_cue(nlp):
     found = _run(nlp, "Smith said the minister was wrong and blamed the police.")
     blamed = [a for a in found if a.cue.text == "blamed"]
     assert blamed and blamed[0].speaker.text == "the minister"
+
+
+def test_cue_clause_inside_the_sentence_takes_both_sides(nlp):
+    text = "Riding alone in the park at night, she said, can be dangerous for anyone."
+    found = [a for a in _run(nlp, text) if a.cue.text == "said"]
+    assert sorted(a.content.text for a in found) == [
+        "Riding alone in the park at night",
+        "can be dangerous for anyone",
+    ]
+
+
+def test_content_ends_before_the_speakers_next_verb(nlp):
+    text = "The senator announced that he was undergoing treatment and vowed to return."
+    a = _by_content(_run(nlp, text), "undergoing")
+    assert a.cue.text == "announced"
+    assert a.content.text == "that he was undergoing treatment"
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "complement"),
+    [
+        (
+            "The governor seemed to be losing patience with the council.",
+            "The governor",
+            "to be losing patience with the council",
+        ),
+        (
+            "The company is widely expected to cut jobs next year.",
+            "The company",
+            "to cut jobs next year",
+        ),
+    ],
+)
+def test_what_seems_or_is_expected_is_subject_and_complement(nlp, text, subject, complement):
+    found = _run(nlp, text)
+    assert sorted(a.content.text for a in found) == sorted([subject, complement])
+    assert len({a.cue.start for a in found}) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        (
+            "She wrote a check to a group supporting John Faso, a Republican running for an "
+            "open seat.",
+            "wrote",
+            "a check to a group supporting John Faso",
+        ),
+        (
+            "He cited policies of the administration, which he said had harmed the economy.",
+            "cited",
+            "policies of the administration",
+        ),
+    ],
+)
+def test_writers_aside_after_the_content_is_left_out(nlp, text, cue, content):
+    found = [a for a in _run(nlp, text) if a.cue.text == cue]
+    assert [a.content.text for a in found] == [content]
+
+
+def test_agent_of_a_passive_cue_is_the_speaker_not_the_content(nlp):
+    found = _run(nlp, "The plan was criticized by environmental groups.")
+    assert [(a.cue.text, a.content.text) for a in found] == [("criticized", "The plan")]
+    assert found[0].speaker is not None and found[0].speaker.text == "environmental groups"

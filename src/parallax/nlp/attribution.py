@@ -920,6 +920,9 @@ def content_candidates(doc: Doc, tok: Token) -> list[tuple[str, int, int]]:
         start, end = _trim(doc, start, end)
         if end <= start or (start <= tok.i < end) or (start, end) in seen:
             continue
+        # "criticized by libertarians": the agent of a passive cue is its speaker.
+        if arrays.dep[start] == "agent" and arrays.head_list[start] == tok.i:
+            continue
         seen.add((start, end))
         out.append((kind, start, end))
     return out
@@ -1602,8 +1605,112 @@ def _indirect(
     start, end = _trim(doc, *content)
     if end <= start:
         return None
+    start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
+    start, end = _trim(doc, start, _aside_cut(doc, tok, start, end))
     span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
-    return _found_span(doc, tok, span, quotes)
+    found = _found_span(doc, tok, span, quotes)
+    before = _parenthetical_left(doc, tok, start, end) or _judged_subject(tok, start)
+    if before is not None:
+        found.parts.append(
+            (doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text))
+        )
+    return found
+
+
+def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
+    """The end of a content after the cue, cut before a right conjunct verb with no subject of
+    its own in the cue's own form ("said she had met him twice and questioned why ..."): the
+    speaker did that, it is not part of what was said."""
+    if start <= tok.i:
+        return end
+    arrays = doc_arrays(doc)
+    root = doc[arrays.root(start, end)]
+    for child in root.rights:
+        if child.dep_ != "conj" or child.i >= end or child.tag_ != tok.tag_:
+            continue
+        if child.pos_ != "VERB" or any(
+            c.dep_ in ("nsubj", "nsubjpass", "expl") for c in child.children
+        ):
+            continue
+        # Under a verb of the same form the conjunct may share the reported clause's subject
+        # ("knew all about it and thought ..."); a verb that never heads a cue is not the
+        # speaker's next report ("had begun - but never finished - ...").
+        if root.pos_ in ("VERB", "AUX") and (
+            root.tag_ == child.tag_ or f"{child.lemma_.lower()}|VERB" not in _cue_lemmas()
+        ):
+            continue
+        cut = child.left_edge.i
+        while cut > start and arrays.dep[cut - 1] in ("cc", "punct"):
+            cut -= 1
+        return cut
+    return end
+
+
+def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
+    """The subject of "seem" or "appear", or of a passive cue ("is expected to", "is said
+    to"), when the content is the cue's complement after it ("The music seemed to match the
+    mood", "Trump is expected to win"): PolNeAR annotates what is judged as subject and
+    complement, one content in two parts; not a bare "it" ("It seems unfair to ...")."""
+    if start <= tok.i:
+        return None
+    raising = tok.lemma_.lower() in IMPERSONAL_CUES
+    complements = ("xcomp", "acomp", "attr", "oprd") if raising else ("xcomp",)
+    if not any(c.dep_ in complements and c.left_edge.i == start for c in tok.children):
+        return None
+    deps = ("nsubj", "nsubjpass") if raising else ("nsubjpass",)
+    for child in tok.children:
+        if child.dep_ in deps and child.i < tok.i and child.lower_ != "it":
+            return child.left_edge.i, child.right_edge.i + 1
+    return None
+
+
+def _aside_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
+    """The end of a content after its cue, cut before a trailing aside set off by a comma or
+    dash that runs to the content's end: a relative clause (", who shot President Reagan")
+    or an indefinite apposition (", a Republican trying to ..."). PolNeAR leaves the writer's
+    asides out of what was said."""
+    if start <= tok.i:
+        return end
+    arrays = doc_arrays(doc)
+    for i in range(start + 1, end):
+        if arrays.word_class[i - 1] not in BREAKS or doc[i].left_edge.i != i:
+            continue
+        # The largest phrase that opens at i: the aside itself, not its first word.
+        head = i
+        while arrays.head_list[head] != head and doc[arrays.head_list[head]].left_edge.i == i:
+            head = arrays.head_list[head]
+        node = doc[head]
+        if node.right_edge.i + 1 < end:
+            continue
+        if node.dep_ == "relcl" or (node.dep_ == "appos" and doc[i].lower_ in ("a", "an")):
+            return i - 1
+    return end
+
+
+LEFT_PART_DEPS = frozenset(("cc", "advmod", "mark", "punct", "intj"))
+
+
+def _parenthetical_left(doc: Doc, tok: Token, start: int, end: int) -> tuple[int, int] | None:
+    """The words before a cue clause set off by commas inside its sentence, when they hang on
+    the content that follows it ("Riding alone in the park, she said, can be hazardous"):
+    PolNeAR annotates both sides as one content."""
+    if start <= tok.i or doc[start - 1].text != ",":
+        return None
+    subject, _ = _subject(tok)
+    left = subject.left_edge.i if subject is not None and subject.i < tok.i else tok.i
+    arrays = doc_arrays(doc)
+    sent_start = int(arrays.sent_start[tok.i])
+    if left - 1 <= sent_start or doc[left - 1].text != ",":
+        return None
+    first, last = _trim(doc, sent_start, left - 1)
+    if last <= first:
+        return None
+    root = arrays.root(first, last)
+    # Not a clause of its own ("Rather than ..., he supported X and, he argued, Y") nor a
+    # bare "And" or "And yet".
+    if not start <= arrays.head_list[root] < end or arrays.dep[root] in LEFT_PART_DEPS:
+        return None
+    return first, last
 
 
 def _found_span(
