@@ -90,15 +90,18 @@ class Embedder:
             else:
                 todo.setdefault(text, []).append(i)
         if todo:
-            # Sorting by length keeps the padding inside each batch small.
-            pending = sorted(todo, key=len)
-            for b in range(0, len(pending), self.batch_size):
-                batch = pending[b : b + self.batch_size]
-                vectors = self._run(batch)
-                for text, vector in zip(batch, vectors, strict=True):
-                    for i in todo[text]:
+            pending = list(todo)
+            rows = [e.ids for e in self._tokenizer.encode_batch(pending)]
+            # Batches of texts with the same number of word pieces need no padding; a text's
+            # vector does not depend on its batch (same bits whatever the batching).
+            order = sorted(range(len(pending)), key=lambda k: len(rows[k]))
+            for b in range(0, len(order), self.batch_size):
+                batch = order[b : b + self.batch_size]
+                vectors = self._run([rows[k] for k in batch])
+                for k, vector in zip(batch, vectors, strict=True):
+                    for i in todo[pending[k]]:
                         out[i] = vector
-                    self._remember(text, vector)
+                    self._remember(pending[k], vector)
         return out
 
     def _remember(self, text: str, vector: np.ndarray) -> None:
@@ -127,8 +130,9 @@ class Embedder:
         hidden, _ = self._hidden(rows)
         return [(r, hidden[k, : len(r)]) for k, r in enumerate(rows)]
 
-    def _run(self, texts: list[str]) -> np.ndarray:
-        pooled = self._pool([e.ids for e in self._tokenizer.encode_batch(texts)])
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        """Unit vectors of word-piece id rows ([CLS] and [SEP] included)."""
+        pooled = self._pool(rows)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
