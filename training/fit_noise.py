@@ -67,12 +67,15 @@ def smoothed_mean(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return (total / count).reshape(-1)
 
 
-def best_of(orders: int, smooth: bool) -> Callable[[np.ndarray, tuple[int, ...]], int]:
-    """A rule: the setting with the best mean F1 over the first `orders` orders, the mean
-    smoothed over each setting's grid neighbours when `smooth`."""
+def best_of(
+    orders: int, smooth: bool, spread_weight: float = 0.0
+) -> Callable[[np.ndarray, tuple[int, ...]], int]:
+    """A rule: the setting with the best mean F1 over the first `orders` orders, less
+    `spread_weight` times its standard deviation over them, smoothed over each setting's grid
+    neighbours when `smooth`."""
 
     def rule(scores: np.ndarray, shape: tuple[int, ...]) -> int:
-        mean = scores[:orders].mean(axis=0)
+        mean = scores[:orders].mean(axis=0) - spread_weight * scores[:orders].std(axis=0)
         if smooth:
             mean = smoothed_mean(mean, shape)
         return int(np.argmax(mean))
@@ -81,10 +84,14 @@ def best_of(orders: int, smooth: bool) -> Callable[[np.ndarray, tuple[int, ...]]
 
 
 def rules(grid_orders: int) -> dict[str, Callable[[np.ndarray, tuple[int, ...]], int]]:
-    named = {"2 orders, best": best_of(2, False), "2 orders, smoothed": best_of(2, True)}
+    """Every rule measured: best and smoothed over 2 .. `grid_orders` orders, and over all
+    orders less half the standard deviation."""
+    named = {}
+    for orders in range(2, grid_orders + 1):
+        named[f"{orders} orders, best"] = best_of(orders, False)
+        named[f"{orders} orders, smoothed"] = best_of(orders, True)
     if grid_orders > 2:
-        named[f"{grid_orders} orders, best"] = best_of(grid_orders, False)
-        named[f"{grid_orders} orders, smoothed"] = best_of(grid_orders, True)
+        named[f"{grid_orders} orders, mean - 0.5 sd"] = best_of(grid_orders, False, 0.5)
     return named
 
 
