@@ -164,9 +164,9 @@ def settle_grid_f1(
     orders: Sequence[np.ndarray],
     settings: ClusterSettings,
     grid: Sequence[dict],
-) -> list[float]:
-    """Mean B-cubed F1 over the input orders for each update of the merge settings in
-    `grid`, with these settings otherwise. The online pass does not depend on them until
+) -> np.ndarray:
+    """B-cubed F1 in each input order (rows) of each update of the merge settings in `grid`
+    (columns), with these settings otherwise. The online pass does not depend on them until
     merge checks come due, so it runs once per order and a copy is settled for each update;
     `settle_arrivals` is raised above the number of articles for that."""
     from parallax.evaluate.ecb import bcubed
@@ -194,7 +194,58 @@ def settle_grid_f1(
                 settled.settle()
                 predicted = {f.id: settled.story_of(f.id) or "" for f in features}
                 scores[row, column] = bcubed(dict(gold), predicted).f1
-    return [float(v) for v in scores.mean(axis=0)]
+    return scores
+
+
+@dataclass(frozen=True)
+class GridScores:
+    """Every candidate setting of the grid with its B-cubed F1 in each arrival order.
+
+    `candidates` run over `JOIN_OFFSETS` x `LINK_THRESHOLDS` x `ABSORB_OFFSETS` x
+    `FRAGMENT_SIZES` x `REJOIN_OFFSETS` (last axis fastest), so `scores` (orders x
+    candidates) reshapes to `(orders, *shape)`.
+    """
+
+    candidates: list[ClusterSettings]
+    shape: tuple[int, ...]
+    scores: np.ndarray
+
+
+def grid_scores(
+    features: Sequence[ArticleFeatures],
+    gold: Mapping[str, str],
+    weights: np.ndarray,
+    intercept: float,
+    base: ClusterSettings,
+    orders: Sequence[np.ndarray],
+) -> GridScores:
+    """F1 of every grid setting around the regression's weights, per arrival order."""
+    candidates: list[ClusterSettings] = []
+    columns: list[np.ndarray] = []
+    for offset in JOIN_OFFSETS:
+        joined = settings_from_weights(weights, intercept, base.link_threshold, base, offset)
+        grid = [
+            {
+                "link_threshold": link,
+                "absorb_threshold": -intercept + absorb,
+                "fragment_size": size,
+                "rejoin_threshold": joined.join_threshold + rejoin,
+            }
+            for link in LINK_THRESHOLDS
+            for absorb in ABSORB_OFFSETS
+            for size in FRAGMENT_SIZES
+            for rejoin in REJOIN_OFFSETS
+        ]
+        columns.append(settle_grid_f1(features, gold, orders, joined, grid))
+        candidates += [joined.model_copy(update=update) for update in grid]
+    shape = (
+        len(JOIN_OFFSETS),
+        len(LINK_THRESHOLDS),
+        len(ABSORB_OFFSETS),
+        len(FRAGMENT_SIZES),
+        len(REJOIN_OFFSETS),
+    )
+    return GridScores(candidates, shape, np.hstack(columns))
 
 
 def fit_settings(
@@ -216,24 +267,12 @@ def fit_settings(
     orders = list(orders) if orders is not None else arrival_orders(len(features))
     x, y = simulated_examples(features, gold, orders, base)
     weights, intercept = fit_logistic(x, y)
-    best: tuple[float, ClusterSettings] | None = None
-    for offset in JOIN_OFFSETS:
-        joined = settings_from_weights(weights, intercept, base.link_threshold, base, offset)
-        grid = [
-            {
-                "link_threshold": link,
-                "absorb_threshold": -intercept + absorb,
-                "fragment_size": size,
-                "rejoin_threshold": joined.join_threshold + rejoin,
-            }
-            for link in LINK_THRESHOLDS
-            for absorb in ABSORB_OFFSETS
-            for size in FRAGMENT_SIZES
-            for rejoin in REJOIN_OFFSETS
-        ]
-        scores = settle_grid_f1(features, gold, orders[:GRID_ORDERS], joined, grid)
-        for update, score in zip(grid, scores, strict=True):
-            if best is None or score > best[0] + 1e-9:
-                best = (score, joined.model_copy(update=update))
-    assert best is not None
-    return Fit(best[1], examples=len(y), positives=int(y.sum()), training_f1=best[0])
+    grid = grid_scores(features, gold, weights, intercept, base, orders[:GRID_ORDERS])
+    mean = grid.scores.mean(axis=0)
+    best = int(np.argmax(mean))
+    return Fit(
+        grid.candidates[best],
+        examples=len(y),
+        positives=int(y.sum()),
+        training_f1=float(mean[best]),
+    )
