@@ -26,11 +26,10 @@ from parallax.evaluate.polnear import (
     GoldAttribution,
     Predicted,
     _intersection,
-    _length,
     default_root,
     from_attributions,
     load_split,
-    overlaps,
+    matched_pairs,
 )
 
 REASONS = (
@@ -43,22 +42,8 @@ REASONS = (
 
 
 def matched_gold(gold: list[GoldAttribution], predicted: list[Predicted]) -> set[int]:
-    """Indices of the gold attributions the scorer matches (best overlaps first)."""
-    pairs = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(predicted):
-            if overlaps(g.content, p.content):
-                share = _intersection(g.content, p.content) / max(
-                    _length(g.content), _length(p.content)
-                )
-                pairs.append((share, gi, pi))
-    used_g: set[int] = set()
-    used_p: set[int] = set()
-    for _, gi, pi in sorted(pairs, reverse=True):
-        if gi not in used_g and pi not in used_p:
-            used_g.add(gi)
-            used_p.add(pi)
-    return used_g
+    """Indices of the gold attributions the scorer matches."""
+    return {gi for gi, _ in matched_pairs(gold, predicted)}
 
 
 def cue_form(head: Token | None, cue_text: str) -> str:

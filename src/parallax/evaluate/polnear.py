@@ -233,12 +233,9 @@ def _strip(text: str, frags: Fragments) -> Fragments:
     return tuple(out)
 
 
-def score_document(
-    text: str, gold: list[GoldAttribution], predicted: list[Predicted], into: Scores
-):
-    """Add one document's counts to `into` (greedy one-to-one matching by overlap)."""
-    into.gold += len(gold)
-    into.predicted += len(predicted)
+def matched_pairs(gold: list[GoldAttribution], predicted: list[Predicted]) -> list[tuple[int, int]]:
+    """(gold index, predicted index) of each match: contents overlapping by the threshold,
+    paired one to one greedily, the largest shared share of the longer span first."""
     pairs = []
     for gi, g in enumerate(gold):
         for pi, p in enumerate(predicted):
@@ -249,11 +246,23 @@ def score_document(
                 pairs.append((share, gi, pi))
     used_g: set[int] = set()
     used_p: set[int] = set()
+    matches = []
     for _, gi, pi in sorted(pairs, reverse=True):
         if gi in used_g or pi in used_p:
             continue
         used_g.add(gi)
         used_p.add(pi)
+        matches.append((gi, pi))
+    return matches
+
+
+def score_document(
+    text: str, gold: list[GoldAttribution], predicted: list[Predicted], into: Scores
+):
+    """Add one document's counts to `into` (greedy one-to-one matching by overlap)."""
+    into.gold += len(gold)
+    into.predicted += len(predicted)
+    for gi, pi in matched_pairs(gold, predicted):
         into.matched += 1
         g, p = gold[gi], predicted[pi]
         if (g.source is None and p.source is None) or overlaps(g.source, p.source):
