@@ -179,8 +179,11 @@ def test_killed_run_resumes_to_the_same_outputs(serial_run, tmp_path):
         while time.monotonic() < deadline and process.poll() is None:
             done, total = _chunks(state)
             if done >= 1:
+                # Freeze the driver first: on an idle machine a chunk of these short texts takes
+                # tens of milliseconds, so it could record the rest before the kill lands.
+                os.kill(process.pid, signal.SIGSTOP)
                 break
-            time.sleep(0.1)
+            time.sleep(0.01)
     finally:
         # The whole session: the driver and its worker processes, without warning.
         os.killpg(process.pid, signal.SIGKILL)
