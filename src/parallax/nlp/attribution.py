@@ -441,6 +441,11 @@ def _np_span(head: Token) -> Span:
     return doc[left : right + 1]
 
 
+def _chars(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of the token range [start, end) (end > start), without trailing space."""
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Token range [start, end) without leading/trailing spaces, commas and final stops."""
     while start < end and (doc[start].is_space or doc[start].text in (",", ";", ":", "—", "-")):
@@ -1346,7 +1351,7 @@ def _quote_is_fragment(doc: Doc, cue: Token, q_start: int, q_end: int) -> bool:
     if end <= start or end <= cue.i:
         # '“A,” he said, “B.”': the clause before the cue is the first part, not a paraphrase.
         return False
-    c_start, c_end = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    c_start, c_end = _chars(doc, start, end)
     outside = max(0, q_start - c_start) + max(0, c_end - q_end)
     text_outside = doc_text(doc)[c_start:q_start] + doc_text(doc)[q_end:c_end]
     words_outside = [w for w in text_outside.split() if w.strip(",.:;“”\"'") not in ("", "that")]
@@ -1605,15 +1610,16 @@ def _indirect(
     start, end = _trim(doc, *content)
     if end <= start:
         return None
-    start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
-    start, end = _trim(doc, start, _aside_cut(doc, tok, start, end))
-    span = _close_quotes(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes)
-    found = _found_span(doc, tok, span, quotes)
-    before = _parenthetical_left(doc, tok, start, end) or _judged_subject(tok, start)
-    if before is not None:
-        found.parts.append(
-            (doc[before[0]].idx, doc[before[1] - 1].idx + len(doc[before[1] - 1].text))
-        )
+    # The bound rules below read a content after its cue only.
+    after = start > tok.i
+    if after:
+        start, end = _trim(doc, start, _speaker_conjunct_cut(doc, tok, start, end))
+        start, end = _trim(doc, start, _aside_cut(doc, tok, start, end))
+    found = _found_span(doc, tok, _close_quotes(*_chars(doc, start, end), quotes), quotes)
+    if after:
+        before = _parenthetical_left(doc, tok, start, end) or _judged_subject(tok, start)
+        if before is not None:
+            found.parts.append(_chars(doc, *before))
     return found
 
 
@@ -1621,8 +1627,6 @@ def _speaker_conjunct_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
     """The end of a content after the cue, cut before a right conjunct verb with no subject of
     its own in the cue's own form ("said she had met him twice and questioned why ..."): the
     speaker did that, it is not part of what was said."""
-    if start <= tok.i:
-        return end
     arrays = doc_arrays(doc)
     root = doc[arrays.root(start, end)]
     for child in root.rights:
@@ -1651,8 +1655,6 @@ def _judged_subject(tok: Token, start: int) -> tuple[int, int] | None:
     to"), when the content is the cue's complement after it ("The music seemed to match the
     mood", "Trump is expected to win"): PolNeAR annotates what is judged as subject and
     complement, one content in two parts; not a bare "it" ("It seems unfair to ...")."""
-    if start <= tok.i:
-        return None
     raising = tok.lemma_.lower() in IMPERSONAL_CUES
     complements = ("xcomp", "acomp", "attr", "oprd") if raising else ("xcomp",)
     if not any(c.dep_ in complements and c.left_edge.i == start for c in tok.children):
@@ -1669,8 +1671,6 @@ def _aside_cut(doc: Doc, tok: Token, start: int, end: int) -> int:
     dash that runs to the content's end: a relative clause (", who shot President Reagan")
     or an indefinite apposition (", a Republican trying to ..."). PolNeAR leaves the writer's
     asides out of what was said."""
-    if start <= tok.i:
-        return end
     arrays = doc_arrays(doc)
     for i in range(start + 1, end):
         if arrays.word_class[i - 1] not in BREAKS or doc[i].left_edge.i != i:
@@ -1694,7 +1694,7 @@ def _parenthetical_left(doc: Doc, tok: Token, start: int, end: int) -> tuple[int
     """The words before a cue clause set off by commas inside its sentence, when they hang on
     the content that follows it ("Riding alone in the park, she said, can be hazardous"):
     PolNeAR annotates both sides as one content."""
-    if start <= tok.i or doc[start - 1].text != ",":
+    if doc[start - 1].text != ",":
         return None
     subject, _ = _subject(tok)
     left = subject.left_edge.i if subject is not None and subject.i < tok.i else tok.i
@@ -1747,7 +1747,7 @@ def _colon_cue(doc: Doc, tok: Token, quotes: list[tuple[int, int]]) -> _Found | 
     start, stop = _trim(doc, tok.i + 1, end)
     if stop <= start or head.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
-    c_start, c_end = doc[start].idx, doc[stop - 1].idx + len(doc[stop - 1].text)
+    c_start, c_end = _chars(doc, start, stop)
     return _Found(
         kind=_kind(c_start, c_end, quotes),
         cue=(tok.idx, tok.idx + 1),
@@ -1916,7 +1916,7 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
             # "Fundraising, according to the campaign, has surged": both sides are the content.
             rest = _trim(doc, phrase_end, sent.end)
             if rest[1] > rest[0]:
-                parts.append((doc[rest[0]].idx, doc[rest[1] - 1].idx + len(doc[rest[1] - 1].text)))
+                parts.append(_chars(doc, *rest))
     start, end = _trim(doc, start, end)
     if end <= start:
         return None
@@ -1924,7 +1924,7 @@ def _according_to(doc: Doc, tok: Token) -> _Found | None:
         parts=parts,
         kind="according_to",
         cue=(tok.idx, to.idx + len(to.text)),
-        content=(doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)),
+        content=_chars(doc, start, end),
         cue_token=tok,
         speaker=_speaker_span(pobj),
         speaker_head=pobj,
@@ -1997,9 +1997,7 @@ def _noun_found(
     start, end = _trim(doc, *content)
     if end <= start:
         return None
-    c_start, c_end = _close_quotes(
-        doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text), quotes
-    )
+    c_start, c_end = _close_quotes(*_chars(doc, start, end), quotes)
     stance = (
         CUE_NOUNS.get(tok.lemma_.lower(), "other")
         if cue_tok is tok
