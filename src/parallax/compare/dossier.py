@@ -8,6 +8,7 @@ touches them.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -45,6 +46,7 @@ from parallax.model import (
     DossierArticle,
     DossierAttribution,
     DossierHedge,
+    Entity,
     Mention,
     SourceCitation,
     TimelineEntry,
@@ -53,6 +55,56 @@ from parallax.nlp.actors import merge_actor_names
 from parallax.settings import get_settings
 
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
+# Words title case leaves in lower case; they say nothing about a headline.
+_MINOR_WORDS = frozenset("a an and as at by for from in into of on or over the to with vs".split())
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+# Ministries' portfolios: NER takes "Interior" of "Interior Minister Dana Orlov" for a body.
+PORTFOLIOS = frozenset(
+    "agriculture culture defence defense economy education energy environment finance foreign "
+    "health home interior justice labor labour trade transport treasury".split()
+)
+_TITLE_AFTER = re.compile(r"\s+(?:Minister|Secretary)\b")
+
+
+def in_headline_line(text: str, start: int) -> bool:
+    """Does the character at `start` lie on a headline-style line: no closing full stop, question
+    or exclamation mark, and at least three quarters of its words (short function words left
+    out) capitalised? Title case makes NER read verbs as names ("Minister Blames Sabotage");
+    body lines that merely start with a name are not headline-style."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end].strip()
+    if not line or line.endswith((".", "!", "?", ".”", '."', "?”", "!”")):
+        return False
+    words = [w for w in _WORD.findall(line) if w.lower() not in _MINOR_WORDS]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
+def is_title_portfolio(entity: Entity, text: str) -> bool:
+    """Is this one-word mention a ministry's portfolio heading a title ("Interior" in
+    "Interior Minister Dana Orlov")? Other words before "Minister" are left alone."""
+    return entity.text.strip().lower() in PORTFOLIOS and bool(_TITLE_AFTER.match(text, entity.end))
+
+
+def outlet_keys(analyzed: Sequence[AnalyzedArticle]) -> set[str]:
+    """Lower-case, hyphen-joined names of the story's outlets and article ids ("meridian-wire"):
+    an actor bearing one of them is a news organisation, whatever NER labelled it."""
+    names = [item.article.outlet or "" for item in analyzed] + [i.article.id for i in analyzed]
+    return {key for key in map(name_key, names) if key}
+
+
+def kind_of_speaker(name: str) -> str:
+    """The type of an actor known only as a speaker: "group" when its last word is a plural
+    common noun ("hospital officials", "Bloomberg's sources"), else "person"."""
+    words = name.split()
+    last = words[-1] if words else ""
+    plural = last.islower() and last.endswith("s") and not last.endswith(("ss", "us", "is"))
+    return "group" if plural else "person"
+
+
+def name_key(name: str) -> str:
+    """A name in lower case with every run of other characters turned into one hyphen."""
+    return re.sub(r"[^0-9a-z]+", "-", name.lower()).strip("-")
 
 
 def story_id(analyzed: Sequence[AnalyzedArticle]) -> str:
@@ -71,12 +123,19 @@ def build_actors(
     """Actors of the story, a map from every surface name to its actor id, and one to its name.
 
     Names come from named entities (people, organisations, places, groups) and resolved
-    speakers; aliases are merged by `merge_actor_names` across all articles.
+    speakers; aliases are merged by `merge_actor_names` across all articles. Mentions on
+    headline-style lines and ministries' portfolios in titles make no actor; an actor named
+    like one of the story's outlets is an organisation.
     """
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for item in analyzed:
+        text = item.article.text
         for entity in item.entities:
-            if entity.label in ACTOR_LABELS:
+            if (
+                entity.label in ACTOR_LABELS
+                and not in_headline_line(text, entity.start)
+                and not is_title_portfolio(entity, text)
+            ):
                 labels[entity.text.strip()][entity.label] += 1
         for attribution in item.attributions:
             if attribution.speaker and attribution.speaker.name:
@@ -85,6 +144,7 @@ def build_actors(
         e.text.strip() for item in analyzed for e in item.entities if e.label in ("NAME", "ACRONYM")
     }
     canonical = merge_actor_names(sorted(names))
+    outlets = outlet_keys(analyzed)
     grouped: dict[str, set[str]] = defaultdict(set)
     for surface, name in canonical.items():
         if surface in labels or name in labels:
@@ -98,7 +158,13 @@ def build_actors(
         # process (a set's order follows string hashing, which differs between processes).
         for surface in sorted(grouped[name]):
             counts.update({k: v for k, v in labels.get(surface, Counter()).items() if k})
-        kind = ACTOR_LABELS.get(counts.most_common(1)[0][0], "other") if counts else "person"
+        kind = (
+            ACTOR_LABELS.get(counts.most_common(1)[0][0], "other")
+            if counts
+            else kind_of_speaker(name)
+        )
+        if name_key(name) in outlets:
+            kind = "organization"
         actor_id = f"actor{index}"
         actors.append(
             Actor(id=actor_id, name=name, type=kind, aliases=sorted(grouped[name] - {name}))
