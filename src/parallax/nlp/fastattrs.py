@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, NORM, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.lookups import Lookups, Table
 from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -228,15 +229,42 @@ class ArrayAttributeRuler:
             yield self(doc)
 
 
+def _with_set_index(lemmatizer: Lemmatizer) -> Lemmatizer:
+    """A copy of `lemmatizer` whose `lemma_index` word lists are frozensets.
+
+    The rule lemmatizer only asks whether a candidate form is `in` a part of speech's index
+    (and whether that index is empty), the same answers from a set; the lists it ships hold up
+    to 57,528 nouns, so each candidate was a linear scan. The stock object is left unchanged.
+    """
+    if "lemma_index" not in lemmatizer.lookups:
+        return lemmatizer
+    lookups = Lookups()
+    for name in lemmatizer.lookups.tables:
+        table = lemmatizer.lookups.get_table(name)
+        if name == "lemma_index":
+            table = Table(name, {key: frozenset(words) for key, words in table.items()})
+        lookups.set_table(name, table)
+    copy = type(lemmatizer)(
+        lemmatizer.vocab,
+        lemmatizer.model,
+        lemmatizer.name,
+        mode=lemmatizer.mode,
+        overwrite=lemmatizer.overwrite,
+    )
+    copy.initialize(lookups=lookups)
+    return copy
+
+
 class ArrayLemmatizer:
     """The stock `Lemmatizer`'s result (rule or lookup mode), cached by the token's ORTH, POS
     and MORPH, the only attributes those modes read, and written through arrays. A cache miss
-    asks the stock lemmatizer itself, so the lemma is its own."""
+    asks a copy of the stock lemmatizer whose word indexes are sets (`_with_set_index`), so the
+    lemma is the stock code's own."""
 
     def __init__(self, lemmatizer: Lemmatizer) -> None:
         if lemmatizer.mode not in PURE_MODES:
             raise Unsupported(f"lemmatizer mode {lemmatizer.mode!r}")
-        self.lemmatizer = lemmatizer
+        self.lemmatizer = _with_set_index(lemmatizer)
         self.vocab = lemmatizer.vocab
         self.overwrite = lemmatizer.overwrite
         self._cache: dict[tuple[int, int, int], str] = {}
