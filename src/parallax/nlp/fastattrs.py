@@ -8,8 +8,8 @@ attributes of a token and its neighbour; the lemmatizer: ORTH, POS and MORPH), s
 result is cached by exactly those inputs and written back with `Doc.from_array`.
 
 `load_nlp` swaps them in; `load_spacy` (the benchmarks' baseline) keeps the stock ones.
-Rules of a kind this module does not interpret make `from_ruler` / `from_lemmatizer` refuse
-(`Unsupported`), and `load_nlp` then keeps the stock component.
+Rules or modes this module does not interpret make the constructors refuse (`Unsupported`),
+and `load_nlp` then keeps the stock component.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from spacy.pipeline import AttributeRuler, Lemmatizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-# Token attributes a ruler pattern may test here: what `Doc.to_array` gives as the matcher reads it.
+# Token attributes a ruler pattern may test here (`Doc.to_array` and the matcher read them alike).
 MATCHABLE = {
     "ORTH": ORTH,
     "TEXT": ORTH,
@@ -278,9 +278,9 @@ class ArrayLemmatizer:
         if not todo.any():
             return doc
         distinct, inverse = np.unique(array[todo, :3], axis=0, return_inverse=True)
+        # A token of each distinct (ORTH, POS, MORPH), any one: they all get the same lemma.
         first = np.zeros(len(distinct), dtype=np.int64)
-        # One token of each distinct (ORTH, POS, MORPH), for the stock lemmatizer on a miss.
-        first[inverse.reshape(-1)[::-1]] = np.flatnonzero(todo)[::-1]
+        first[inverse.reshape(-1)] = np.flatnonzero(todo)
         hashes: dict[str, int] = {}
         found = np.zeros(len(distinct), dtype=np.uint64)
         for k, key in enumerate(map(tuple, distinct.tolist())):
