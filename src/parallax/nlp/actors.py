@@ -295,6 +295,13 @@ def _person_tokens(name: str) -> tuple[list[str], str]:
     return tokens, ""
 
 
+def _surname_key(name: str) -> str:
+    """The lower-cased last token of a name without its suffix, which `_compatible` requires
+    two names to share ("" when there is none: such a name is compatible with nothing)."""
+    tokens, _ = _person_tokens(name)
+    return tokens[-1].lower() if tokens else ""
+
+
 def _compatible(short: str, long: str) -> bool:
     """Whether `short` can be a shorter way of writing `long` (same surname and suffix)."""
     s_tokens, s_suffix = _person_tokens(short)
@@ -367,8 +374,16 @@ def merge_actor_names(
             final[name] = matches.pop()
 
     people = [b for b in bare if b not in final and not is_organisation_name(b)]
+    # `_compatible` needs the same surname: only names sharing it are tried (in `people` order).
+    by_surname: dict[str, list[str]] = defaultdict(list)
     for name in people:
-        longer = [p for p in people if p != name and len(p) > len(name) and _compatible(name, p)]
+        by_surname[_surname_key(name)].append(name)
+    for name in people:
+        longer = [
+            p
+            for p in by_surname[_surname_key(name)]
+            if p != name and len(p) > len(name) and _compatible(name, p)
+        ]
         if not _person_tokens(name)[1]:
             # A name without a suffix means the one without it when there is one ("Trump").
             plain = [p for p in longer if not _person_tokens(p)[1]]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_STOP, LEMMA, LOWER, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_QUOTE, IS_STOP, LEMMA, LOWER, POS, SENT_START
 from spacy.language import Language
 from spacy.symbols import AUX as AUX_ID
 from spacy.symbols import VERB as VERB_ID
@@ -548,15 +548,20 @@ def sentence_info(doc: Doc) -> list[tuple[int, bool]]:
 
 
 def inside_quotes(doc: Doc, quotes: list[tuple[int, int]]) -> list[bool]:
-    """Per token: does it start strictly inside one of the quotation spans?"""
-    flags = [False] * len(doc)
-    ordered = sorted(quotes)
-    q = 0
-    for tok in doc:
-        while q < len(ordered) and ordered[q][1] <= tok.idx:
-            q += 1
-        flags[tok.i] = q < len(ordered) and ordered[q][0] < tok.idx < ordered[q][1]
-    return flags
+    """Per token: does it start strictly inside one of the quotation spans?
+
+    A token is tested against the first quotation (in sorted order) that ends after the
+    token's start, found by bisection on the running maximum of the ends.
+    """
+    if not quotes or not len(doc):
+        return [False] * len(doc)
+    ordered = np.array(sorted(quotes), dtype=np.int64)
+    starts = doc.to_array(IDX).astype(np.int64)
+    first = np.searchsorted(np.maximum.accumulate(ordered[:, 1]), starts, side="right")
+    found = first < len(ordered)
+    chosen = ordered[np.minimum(first, len(ordered) - 1)]
+    inside = found & (chosen[:, 0] < starts) & (starts < chosen[:, 1])
+    return inside.tolist()
 
 
 def cue_features(

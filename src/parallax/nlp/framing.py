@@ -407,6 +407,18 @@ def _local_subject(label: Token) -> Token | None:
     return None
 
 
+def _last_sentence_before(doc: Doc, start: int) -> SpacySpan | None:
+    """The last sentence ending at or before token `start` that holds more than whitespace."""
+    found = None
+    for sent in doc.sents:
+        # Sentences come in order: none after this one ends before `start`.
+        if sent.end > start:
+            break
+        if sent.text.strip():
+            found = sent
+    return found
+
+
 def _link_label(
     doc: Doc,
     head: Token,
@@ -473,14 +485,14 @@ def _link_label(
     if earlier:
         return None
     # 3b. The subject of the previous sentence, when it is also the article's central person.
-    prev = [s for s in doc.sents if s.end <= sent.start and s.text.strip()]
-    if not prev or not salience:
+    previous = _last_sentence_before(doc, sent.start)
+    if previous is None or not salience:
         return None
     subjects = [
         names[m.text]
         for m in mentions
         if m.label_ == "PERSON"
-        and prev[-1].start <= m.start < prev[-1].end
+        and previous.start <= m.start < previous.end
         and m.root.dep_ in _SUBJECT_DEPS
         and m.root.head.dep_ == "ROOT"
         # "Petrova and Sokolov met": a shared subject does not single anyone out.
