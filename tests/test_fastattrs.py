@@ -52,6 +52,21 @@ def test_array_components_equal_stock(bare_nlp):
             assert stock_strings == new_strings
 
 
+def test_full_caches_start_again_with_the_same_output(bare_nlp, monkeypatch):
+    monkeypatch.setattr("parallax.nlp.fastattrs.CACHE_LIMIT", 5)
+    ruler = bare_nlp.get_pipe("attribute_ruler")
+    lemmatizer = bare_nlp.get_pipe("lemmatizer")
+    array_ruler, array_lemmatizer = ArrayAttributeRuler(ruler), ArrayLemmatizer(lemmatizer)
+    for doc in _parsed(bare_nlp, TRICKY[:5]):
+        stock, array = doc.copy(), doc.copy()
+        lemmatizer(ruler(stock))
+        array_lemmatizer(array_ruler(array))
+        assert _annotations(stock)[1] == _annotations(array)[1]
+    # Each cache was cleared before it took a doc's entries, so none keeps many more.
+    assert len(array_lemmatizer._cache) < 25
+    assert all(len(cache) < 25 for cache in array_ruler._masks)
+
+
 def test_load_nlp_uses_array_components_and_load_spacy_stays_stock(nlp, bare_nlp):
     assert type(nlp.get_pipe("attribute_ruler")).__name__ == "ArrayAttributeRuler"
     assert type(nlp.get_pipe("lemmatizer")).__name__ == "ArrayLemmatizer"

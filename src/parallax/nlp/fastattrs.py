@@ -39,6 +39,8 @@ MATCHABLE = {
 }
 # Attributes a rule may set: plain token fields (no lexeme flags, no extensions).
 SETTABLE = (POS, TAG, DEP, MORPH, LEMMA)
+# Entries a cache keeps before it starts again: a month of crawl must not grow it without end.
+CACHE_LIMIT = 500_000
 # Lemmatizer modes whose result depends on ORTH, POS and MORPH only.
 PURE_MODES = ("rule", "lookup")
 
@@ -169,6 +171,8 @@ class ArrayAttributeRuler:
         masks: list[int] | None = None
         for j, column in enumerate(self.tested):
             cache = self._masks[j]
+            if len(cache) > CACHE_LIMIT:
+                cache.clear()
             distinct, inverse = np.unique(values[:, j], return_inverse=True)
             found = []
             for value in distinct.tolist():
@@ -283,6 +287,8 @@ class ArrayLemmatizer:
         first[inverse.reshape(-1)] = np.flatnonzero(todo)
         hashes: dict[str, int] = {}
         found = np.zeros(len(distinct), dtype=np.uint64)
+        if len(self._cache) > CACHE_LIMIT:
+            self._cache.clear()
         for k, key in enumerate(map(tuple, distinct.tolist())):
             text = self._cache.get(key)
             if text is None:
