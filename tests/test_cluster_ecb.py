@@ -10,6 +10,7 @@ from parallax.evaluate.ecb import (
     bcubed,
     bcubed_parts,
     cross_validate,
+    per_topic,
     read_articles,
     read_labels,
     topic_folds,
@@ -46,6 +47,14 @@ def test_bcubed_of_a_hand_worked_example():
 def test_bcubed_counts_a_missing_document_as_alone():
     score = bcubed({"a": "x", "b": "x"}, {"a": "1"})
     assert score.precision == 1.0 and score.recall == 0.5
+
+
+def test_per_topic_scores_follow_numeric_topic_order():
+    parts = {"a": (1.0, 0.5), "b": (0.5, 0.5), "c": (1.0, 1.0)}
+    scores = per_topic(parts, {"a": "10", "b": "10", "c": "9"})
+    assert list(scores) == ["9", "10"]
+    assert scores["9"] == (1.0, 1.0, 1.0)
+    assert scores["10"] == pytest.approx((0.75, 0.5, 0.6))
 
 
 def test_topics_are_dealt_into_folds_by_number():

@@ -31,6 +31,7 @@ from parallax.evaluate.ecb import (
     cluster_in_parts,
     cross_validate,
     default_root,
+    per_topic,
     read_articles,
     read_labels,
 )
@@ -95,14 +96,7 @@ def cross_validate_with_errors(files: list, features: list, folds: int, plan) ->
         own = {d: s for d, s in predicted.items() if d in scored}
         mixed += [f"fold {fold}: {line}" for line in mixed_stories(files, own)]
         print(f"fold {fold} done", file=sys.stderr)
-    by_topic: dict[str, list] = defaultdict(list)
-    for doc, part in parts.items():
-        by_topic[topic_of[doc]].append(part)
-    topic_f1 = {}
-    for topic, values in sorted(by_topic.items(), key=lambda kv: int(kv[0])):
-        p = sum(v[0] for v in values) / len(values)
-        r = sum(v[1] for v in values) / len(values)
-        topic_f1[topic] = f"P {p:.2f} R {r:.2f}"
+    topic_f1 = {t: f"P {p:.2f} R {r:.2f}" for t, (p, r, _) in per_topic(parts, topic_of).items()}
     return {
         "scores": combine(parts, gold, stories).as_dict(),
         "per_topic": topic_f1,

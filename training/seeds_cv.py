@@ -21,7 +21,6 @@ import json
 import pickle
 import sys
 import time
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +35,7 @@ from parallax.evaluate.ecb import (
     cluster_in_parts,
     combine,
     default_root,
+    per_topic,
     read_articles,
     read_labels,
     topic_folds,
@@ -45,16 +45,11 @@ SHIPPED_SEEDS = f"{learn.SHUFFLE_SEED},1,2,3,4"
 
 
 def topic_scores(parts: dict[str, tuple[float, float]], topic_of: dict[str, str]) -> dict:
-    """B-cubed precision, recall and F1 per topic from per-article (precision, recall)."""
-    by_topic: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    for doc, part in parts.items():
-        by_topic[topic_of[doc]].append(part)
-    out = {}
-    for topic, values in sorted(by_topic.items(), key=lambda kv: int(kv[0])):
-        p = sum(v[0] for v in values) / len(values)
-        r = sum(v[1] for v in values) / len(values)
-        out[topic] = {"p": round(p, 4), "r": round(r, 4), "f1": round(2 * p * r / (p + r), 4)}
-    return out
+    """B-cubed precision, recall and F1 per topic, rounded for the JSON output."""
+    return {
+        topic: {"p": round(p, 4), "r": round(r, 4), "f1": round(f1, 4)}
+        for topic, (p, r, f1) in per_topic(parts, topic_of).items()
+    }
 
 
 def load_features(articles: list, cache: Path) -> list:

@@ -16,7 +16,7 @@ precision and recall from a model that never saw its topic, and B-cubed is their
 from __future__ import annotations
 
 import csv
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +111,23 @@ def combine(
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     stories = len({gold[d] for d in parts})
     return BCubed(precision, recall, f1, len(parts), stories, predicted_stories)
+
+
+def per_topic(
+    parts: Mapping[str, tuple[float, float]], topic_of: Mapping[str, str]
+) -> dict[str, tuple[float, float, float]]:
+    """B-cubed precision, recall and F1 of each topic's documents, from per-document
+    (precision, recall) parts, in numeric topic order."""
+    by_topic: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for doc, part in parts.items():
+        by_topic[topic_of[doc]].append(part)
+    out = {}
+    for topic, values in sorted(by_topic.items(), key=lambda kv: int(kv[0])):
+        precision = sum(v[0] for v in values) / len(values)
+        recall = sum(v[1] for v in values) / len(values)
+        total = precision + recall
+        out[topic] = (precision, recall, 2 * precision * recall / total if total else 0.0)
+    return out
 
 
 def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> BCubed:
