@@ -28,6 +28,7 @@ from parallax.evaluate.ecb import (
     DEFAULT_FOLDS,
     arrival_plan,
     bcubed,
+    bcubed_parts,
     cluster_in_parts,
     cross_validate,
     default_root,
@@ -77,7 +78,7 @@ def cross_validate_with_errors(files: list, features: list, folds: int, plan) ->
     """`cross_validate`'s scores, plus each fold's mixed stories among its own articles and
     the per-topic B-cubed F1 (the same fits; the scores equal the official ones)."""
     from parallax.cluster.learn import fit_settings
-    from parallax.evaluate.ecb import bcubed_parts, combine, topic_folds
+    from parallax.evaluate.ecb import combine, topic_folds
 
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
@@ -102,6 +103,36 @@ def cross_validate_with_errors(files: list, features: list, folds: int, plan) ->
         "per_topic": topic_f1,
         "mixed": mixed,
     }
+
+
+def cached_features(articles: list, cache: Path) -> list:
+    """`ArticleFeatures` of the articles from the cache this script writes, which must hold
+    these articles; it is not built here (exits with a message: run this script first)."""
+    stored = pickle.loads(cache.read_bytes())
+    if stored["ids"] != [a.id for a in articles]:
+        raise SystemExit(f"{cache}: not these articles (run training/cv_stories.py)")
+    return [
+        features_from_parts(article, part[0], part[1], lead_end(article))
+        for article, part in zip(articles, stored["parts"], strict=True)
+    ]
+
+
+def score_choices(
+    features: list, gold: dict[str, str], plan, scored: set[str], chosen: dict
+) -> dict[str, tuple[dict, int]]:
+    """For each name of `chosen` (name -> ClusterSettings): the B-cubed parts of the `scored`
+    articles and the number of stories they fall in, all articles clustered once per
+    distinct setting."""
+    done: dict[str, tuple[dict, dict]] = {}
+    out = {}
+    for name, settings in chosen.items():
+        key = settings.model_dump_json()
+        if key not in done:
+            predicted = cluster_in_parts(features, settings, plan)
+            done[key] = (predicted, bcubed_parts(gold, predicted))
+        predicted, parts = done[key]
+        out[name] = ({d: parts[d] for d in scored}, len({predicted[d] for d in scored}))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,22 +23,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from cv_stories import cached_features, score_choices
 
-from parallax.cluster.features import features_from_parts, lead_end
 from parallax.cluster.learn import (
     SHUFFLE_SEED,
     SHUFFLES,
     arrival_orders,
-    fit_logistic,
-    grid_scores,
-    simulated_examples,
+    fit_grid,
 )
 from parallax.cluster.stories import ClusterSettings
 from parallax.evaluate.ecb import (
     DEFAULT_FOLDS,
     arrival_plan,
-    bcubed_parts,
-    cluster_in_parts,
     combine,
     default_root,
     read_articles,
@@ -109,13 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     files = read_labels(args.data)
     articles, _ = read_articles(files)
-    stored = pickle.loads(args.cache.read_bytes())
-    if stored["ids"] != [a.id for a in articles]:
-        raise SystemExit(f"{args.cache}: not these articles (run training/cv_stories.py)")
-    features = [
-        features_from_parts(a, vector, ents, lead_end(a))
-        for a, (vector, ents) in zip(articles, stored["parts"], strict=True)
-    ]
+    features = cached_features(articles, args.cache)
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
     fold_of = topic_folds(topic_of.values(), args.folds)
@@ -131,22 +121,19 @@ def main(argv: list[str] | None = None) -> int:
             training = [f for f in features if fold_of[topic_of[f.id]] != fold]
             known = {f.id: gold[f.id] for f in training}
             orders = arrival_orders(len(training), max(args.shuffles, args.grid_orders - 1), seed)
-            x, y = simulated_examples(training, known, orders[: args.shuffles + 1], base)
-            weights, intercept = fit_logistic(x, y)
-            grid = grid_scores(
-                training, known, weights, intercept, base, orders[: args.grid_orders]
-            )
+            grid = fit_grid(
+                training, known, base, orders[: args.shuffles + 1], orders[: args.grid_orders]
+            ).grid
             tables.append({"seed": seed, "fold": fold, "grid": grid})
             scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
-            clustered: dict[int, dict] = {}
-            for name, rule in named.items():
-                chosen = rule(grid.scores, grid.shape)
-                if chosen not in clustered:
-                    predicted = cluster_in_parts(features, grid.candidates[chosen], plan)
-                    clustered[chosen] = (predicted, bcubed_parts(gold, predicted))
-                predicted, fold_parts = clustered[chosen]
-                parts[name].update({d: fold_parts[d] for d in scored})
-                stories[name] += len({predicted[d] for d in scored})
+            chosen = {
+                name: grid.candidates[rule(grid.scores, grid.shape)] for name, rule in named.items()
+            }
+            for name, (fold_parts, count) in score_choices(
+                features, gold, plan, scored, chosen
+            ).items():
+                parts[name].update(fold_parts)
+                stories[name] += count
             print(
                 f"seed {seed} fold {fold} done at {time.perf_counter() - began:.0f}s",
                 file=sys.stderr,

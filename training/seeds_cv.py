@@ -5,9 +5,9 @@ best grid setting by mean B-cubed F1 over `GRID_ORDERS` orders) is repeated for 
 seed and each topic fold of ECB+, as `training/fit_noise.py` does; all articles are
 clustered with the fold's setting and the fold's articles scored. One grid may be wider
 than the shipped one (`--absorb-offsets`): the setting chosen among the shipped absorb
-offsets only (`ABSORB_OFFSETS`) is reported as well, from the same fits. When the clusterer
-has a subject column (`weight_subject_conflict`), each fold's setting is also clustered with
-that weight set to 0, everything else kept: what the column itself does.
+offsets only (`ABSORB_OFFSETS`) is reported as well, from the same fits. (The subject
+column's figures in docs/quality.md come from this script's version on branch
+stories-subject, which also clusters each fold's setting with that column's weight at 0.)
 
 Run from the repository root (model outputs from training/cv_stories.py's cache):
     .venv/bin/python training/seeds_cv.py --out /tmp/run.json [--seeds 20240601,1,2,3,4]
@@ -18,21 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from cv_stories import cached_features, score_choices
 
 import parallax.cluster.learn as learn
-from parallax.cluster.features import features_from_parts, lead_end
 from parallax.cluster.stories import ClusterSettings
 from parallax.evaluate.ecb import (
     DEFAULT_FOLDS,
     arrival_plan,
-    bcubed_parts,
-    cluster_in_parts,
     combine,
     default_root,
     per_topic,
@@ -52,19 +49,6 @@ def topic_scores(parts: dict[str, tuple[float, float]], topic_of: dict[str, str]
     }
 
 
-def load_features(articles: list, cache: Path) -> list:
-    """ArticleFeatures of the articles from the cache of model outputs. A part may hold a
-    third item, the article's subject keys, passed on when this code reads them."""
-    stored = pickle.loads(cache.read_bytes())
-    if stored["ids"] != [a.id for a in articles]:
-        raise SystemExit(f"{cache}: not these articles (run training/cv_stories.py)")
-    features = []
-    for article, part in zip(articles, stored["parts"], strict=True):
-        extra = {"subjects": part[2]} if len(part) > 2 else {}
-        features.append(features_from_parts(article, part[0], part[1], lead_end(article), **extra))
-    return features
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_root())
@@ -81,18 +65,15 @@ def main(argv: list[str] | None = None) -> int:
         learn.ABSORB_OFFSETS = tuple(float(v) for v in args.absorb_offsets.split(","))
     files = read_labels(args.data)
     articles, _ = read_articles(files)
-    features = load_features(articles, args.cache)
+    features = cached_features(articles, args.cache)
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
     fold_of = topic_folds(topic_of.values(), args.folds)
     plan = arrival_plan(len(features), None, None)
     base = ClusterSettings()
-    has_subject = "weight_subject_conflict" in ClusterSettings.model_fields
     variants = ["grid"]
     if tuple(learn.ABSORB_OFFSETS) != shipped_absorb:
         variants.append("shipped absorb offsets")
-    if has_subject:
-        variants += [f"{v}, subject weight 0" for v in variants]
     report: dict = {"variants": {v: {"seeds": {}} for v in variants}, "fits": []}
     for seed in (int(s) for s in args.seeds.split(",")):
         parts: dict[str, dict] = {v: {} for v in variants}
@@ -101,11 +82,8 @@ def main(argv: list[str] | None = None) -> int:
             training = [f for f in features if fold_of[topic_of[f.id]] != fold]
             known = {f.id: gold[f.id] for f in training}
             orders = learn.arrival_orders(len(training), learn.SHUFFLES, seed)
-            x, y = learn.simulated_examples(training, known, orders, base)
-            weights, intercept = learn.fit_logistic(x, y)
-            grid = learn.grid_scores(
-                training, known, weights, intercept, base, orders[: learn.GRID_ORDERS]
-            )
+            fitted = learn.fit_grid(training, known, base, orders, orders[: learn.GRID_ORDERS])
+            grid, weights, intercept = fitted.grid, fitted.weights, fitted.intercept
             mean = grid.scores.mean(axis=0)
             absorb_axis = np.unravel_index(np.arange(len(mean)), grid.shape)[2]
             shipped = np.isin(np.asarray(learn.ABSORB_OFFSETS)[absorb_axis], shipped_absorb)
@@ -113,21 +91,12 @@ def main(argv: list[str] | None = None) -> int:
             if "shipped absorb offsets" in variants:
                 chosen["shipped absorb offsets"] = int(np.argmax(np.where(shipped, mean, -1.0)))
             settings_of = {v: grid.candidates[i] for v, i in chosen.items()}
-            if has_subject:
-                for v in list(settings_of):
-                    settings_of[f"{v}, subject weight 0"] = settings_of[v].model_copy(
-                        update={"weight_subject_conflict": 0.0}
-                    )
             scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
-            done: dict[str, tuple] = {}
-            for v, settings in settings_of.items():
-                key = settings.model_dump_json()
-                if key not in done:
-                    predicted = cluster_in_parts(features, settings, plan)
-                    done[key] = (predicted, bcubed_parts(gold, predicted))
-                predicted, fold_parts = done[key]
-                parts[v].update({d: fold_parts[d] for d in scored})
-                stories[v] += len({predicted[d] for d in scored})
+            for v, (fold_parts, count) in score_choices(
+                features, gold, plan, scored, settings_of
+            ).items():
+                parts[v].update(fold_parts)
+                stories[v] += count
             report["fits"].append(
                 {
                     "seed": seed,

@@ -248,6 +248,33 @@ def grid_scores(
     return GridScores(candidates, shape, np.hstack(columns))
 
 
+@dataclass(frozen=True)
+class GridFit:
+    """The join-score regression fitted on simulated arrivals, with how many examples (and
+    positives) it saw, and every grid setting around its weights scored."""
+
+    weights: np.ndarray
+    intercept: float
+    examples: int
+    positives: int
+    grid: GridScores
+
+
+def fit_grid(
+    features: Sequence[ArticleFeatures],
+    gold: Mapping[str, str],
+    base: ClusterSettings,
+    example_orders: Sequence[np.ndarray],
+    grid_orders: Sequence[np.ndarray],
+) -> GridFit:
+    """The regression on the examples of `example_orders`, then the F1 of every grid setting
+    in each of `grid_orders`: the steps of `fit_settings` before its choice of a setting."""
+    x, y = simulated_examples(features, gold, example_orders, base)
+    weights, intercept = fit_logistic(x, y)
+    grid = grid_scores(features, gold, weights, intercept, base, grid_orders)
+    return GridFit(weights, intercept, len(y), int(y.sum()), grid)
+
+
 def fit_settings(
     features: Sequence[ArticleFeatures],
     gold: Mapping[str, str],
@@ -265,14 +292,12 @@ def fit_settings(
     """
     base = base or ClusterSettings()
     orders = list(orders) if orders is not None else arrival_orders(len(features))
-    x, y = simulated_examples(features, gold, orders, base)
-    weights, intercept = fit_logistic(x, y)
-    grid = grid_scores(features, gold, weights, intercept, base, orders[:GRID_ORDERS])
-    mean = grid.scores.mean(axis=0)
+    fitted = fit_grid(features, gold, base, orders, orders[:GRID_ORDERS])
+    mean = fitted.grid.scores.mean(axis=0)
     best = int(np.argmax(mean))
     return Fit(
-        grid.candidates[best],
-        examples=len(y),
-        positives=int(y.sum()),
+        fitted.grid.candidates[best],
+        examples=fitted.examples,
+        positives=fitted.positives,
         training_f1=float(mean[best]),
     )
