@@ -70,17 +70,17 @@ class _Column:
             self.exact[value] = self.exact.get(value, 0) | bit
             return
         if isinstance(spec_value, dict) and len(spec_value) == 1:
-            ((operator, argument),) = spec_value.items()
-            if operator in ("IN", "NOT_IN") and isinstance(argument, list):
+            ((predicate, argument),) = spec_value.items()
+            if predicate in ("IN", "NOT_IN") and isinstance(argument, list):
                 if not all(isinstance(v, str) for v in argument):
-                    raise Unsupported(f"non-string values in {operator}")
-                target = self.exact if operator == "IN" else self.excluded
+                    raise Unsupported(f"non-string values in {predicate}")
+                target = self.exact if predicate == "IN" else self.excluded
                 for value in {get_string_id(v) for v in argument}:
                     target[value] = target.get(value, 0) | bit
-                if operator == "NOT_IN":
+                if predicate == "NOT_IN":
                     self.negated |= bit
                 return
-            if operator == "REGEX" and isinstance(argument, str):
+            if predicate == "REGEX" and isinstance(argument, str):
                 self.searched.append((bit, re.compile(argument)))
                 return
         raise Unsupported(f"token predicate {spec_value!r}")
