@@ -104,8 +104,10 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--limit", type=int, default=None, help="only the first N stories")
+    parser.add_argument("--only", type=int, nargs="+", default=None, help="only these stories")
     args = parser.parse_args()
     stories = load_stories(args.out)[: args.limit]
+    numbers = args.only if args.only is not None else range(len(stories))
     embedder = load_embedder()
     counter = CountingEmbed(embedder)
     embedder.embed = counter  # the instance attribute shadows the method for every caller
@@ -116,7 +118,8 @@ def main() -> None:
     bucket_units: dict[str, int] = defaultdict(int)
     bucket_stories: dict[str, int] = defaultdict(int)
     total_cpu = 0.0
-    for number, analyzed in enumerate(stories):
+    for number in numbers:
+        analyzed = stories[number]
         _, _, canonical = build_actors(analyzed)
         units = sum(1 for a in analyzed for u in a.claims if not _is_headline(u, a))
         positions = len(find_positions([t for a in analyzed for t in a.attributions], canonical))

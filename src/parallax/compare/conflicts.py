@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -415,13 +415,21 @@ def _link_threshold(a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatur
 
 
 def _linked(
-    index: int, a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatures, similarity: float
+    index: int,
+    a: Position,
+    b: Position,
+    fa: _LinkFeatures,
+    fb: _LinkFeatures,
+    similarity: Callable[[], float],
 ) -> bool:
-    """True when negative position `b` disputes positive position `a` (at `index`)."""
+    """True when negative position `b` disputes positive position `a` (at `index`).
+
+    `similarity()` gives the two vectors' cosine; it is asked only when a rule could link
+    them, as most pairs of a large story share no stem and need no dot product."""
     if b.antecedent is not None:
         return b.antecedent == index
     needed = _link_threshold(a, b, fa, fb)
-    return needed is not None and similarity >= needed
+    return needed is not None and similarity() >= needed
 
 
 def positions_needing_vectors(positions: list[Position]) -> list[int]:
@@ -489,7 +497,14 @@ def find_stance_conflicts(positions: list[Position], vectors: np.ndarray) -> lis
             for i in sorted(candidates)
             if positions[i].polarity > 0
             and not _same_holder_features(positions[i], b, feats[i], feats[j])
-            and _linked(i, positions[i], b, feats[i], feats[j], float(vectors[i] @ vectors[j]))
+            and _linked(
+                i,
+                positions[i],
+                b,
+                feats[i],
+                feats[j],
+                lambda i=i, j=j: float(vectors[i] @ vectors[j]),
+            )
         )
         if not disputed:
             continue
