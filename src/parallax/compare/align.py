@@ -227,11 +227,14 @@ def nearest_pairs(
         if take <= 0:
             continue
         top = np.argpartition(-block, take - 1, axis=1)[:, :take]
-        for row, cols in enumerate(top):
-            i = begin + row
-            for j in cols:
-                if np.isfinite(block[row, j]):
-                    pairs.add((min(i, int(j)), max(i, int(j))))
+        rows = np.broadcast_to(np.arange(len(top))[:, None], top.shape)
+        finite = np.isfinite(block[rows, top])
+        # Row by row, columns in argpartition's order: the set is filled in the order the
+        # one-by-one loop used, so it iterates alike (ties in later sorts keep that order).
+        first, second = (begin + rows)[finite], top[finite]
+        pairs.update(
+            zip(np.minimum(first, second).tolist(), np.maximum(first, second).tolist(), strict=True)
+        )
     return pairs
 
 

@@ -14,7 +14,8 @@ dossier builder turns them into `Conflict`s with claim ids.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -353,39 +354,82 @@ def _denies(position: Position) -> bool:
     return bool(_NEGATION.search(position.attribution.content.text.split(",")[0]))
 
 
-def _link_threshold(
-    a: Position, b: Position, a_stems: set[str], b_stems: set[str], b_focus: set[str]
-) -> float | None:
+@dataclass(frozen=True)
+class _LinkFeatures:
+    """What the stance rules read of one position, computed once per position."""
+
+    stems: frozenset[str]  # `_stems` of the proposition
+    focus: frozenset[str]  # `evidence_focus` of the attribution's content
+    denies: bool  # `_denies`
+    self_reference: bool  # the proposition is about the holder's own side
+    accuses: bool  # an accusing stance: it may name the holder it accuses
+    lower: str  # the proposition in lower case, where an accused surname is looked for
+    surname: str  # the holder's last word in lower case ("" when the holder has no word)
+    holder_key: str | None  # the holder's last word but a generational suffix, for _same_holder
+
+
+def _holder_key(holder: str) -> str | None:
+    """The last word of a holder's name, a generational suffix left out, in lower case."""
+    words = [w for w in holder.split() if w.rstrip(".").lower() not in ("jr", "sr", "ii", "iii")]
+    return words[-1].lower() if words else None
+
+
+def _link_features(position: Position) -> _LinkFeatures:
+    """The per-position inputs of `_link_threshold` and `_same_holder`."""
+    words = position.holder.split()
+    return _LinkFeatures(
+        stems=frozenset(_stems(position.proposition)),
+        focus=frozenset(evidence_focus(position.attribution.content.text)),
+        denies=_denies(position),
+        self_reference=bool(_SELF_REFERENCE.match(position.proposition)),
+        accuses=position.attribution.stance in ("accuse", "allege", "claim"),
+        lower=position.proposition.lower(),
+        surname=words[-1].lower() if words else "",
+        holder_key=_holder_key(position.holder),
+    )
+
+
+def _same_holder_features(a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatures) -> bool:
+    """`_same_holder(a.holder, b.holder)` from precomputed holder keys."""
+    return a.holder == b.holder or (fa.holder_key is not None and fa.holder_key == fb.holder_key)
+
+
+def _link_threshold(a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatures) -> float | None:
     """The least similarity at which negative position `b` (no antecedent) disputes positive
-    position `a`, or None when no rule links them whatever the similarity. `a_stems` and
-    `b_stems` are `_stems` of their propositions, `b_focus` the `evidence_focus` of `b`."""
+    position `a`, or None when no rule links them whatever the similarity. `fa` and `fb` are
+    their `_link_features`."""
     same_article = a.attribution.doc == b.attribution.doc
     found: list[float] = []
-    if _accused(a, b) and _denies(b):
+    # `_accused(a, b)`: an accusing stance whose proposition names b's holder
+    if fa.accuses and fb.surname and fb.surname in fa.lower and fb.denies:
         found.append(
             ACCUSED_DENIES_SIMILARITY if same_article else CROSS_ARTICLE_ACCUSED_SIMILARITY
         )
-    if _SELF_REFERENCE.match(b.proposition):
+    if fb.self_reference:
         return min(found, default=None)  # "they were innocent": only an accusation is disputed
-    if b_focus & a_stems:
+    if fb.focus & fa.stems:
         found.append(FOCUS_SIMILARITY if same_article else CROSS_ARTICLE_FOCUS_SIMILARITY)
-    if a_stems & b_stems:
+    if fa.stems & fb.stems:
         found.append(STRONG_SIMILARITY)
     return min(found, default=None)
 
 
-def _linked(index: int, a: Position, b: Position, similarity: float) -> bool:
-    """True when negative position `b` disputes positive position `a` (at `index`)."""
+def _linked(
+    index: int,
+    a: Position,
+    b: Position,
+    fa: _LinkFeatures,
+    fb: _LinkFeatures,
+    similarity: Callable[[], float],
+) -> bool:
+    """True when negative position `b` disputes positive position `a` (at `index`).
+
+    `similarity()` gives the two vectors' cosine; it is asked only when a rule could link
+    them, as most pairs of a large story share no stem and need no dot product."""
     if b.antecedent is not None:
         return b.antecedent == index
-    needed = _link_threshold(
-        a,
-        b,
-        _stems(a.proposition),
-        _stems(b.proposition),
-        evidence_focus(b.attribution.content.text),
-    )
-    return needed is not None and similarity >= needed
+    needed = _link_threshold(a, b, fa, fb)
+    return needed is not None and similarity() >= needed
 
 
 def positions_needing_vectors(positions: list[Position]) -> list[int]:
@@ -394,21 +438,36 @@ def positions_needing_vectors(positions: list[Position]) -> list[int]:
     A denial with an antecedent disputes that antecedent whatever the vectors say; otherwise a
     positive position and a denial of another holder are linked only where `_link_threshold`
     finds a rule. Positions in no such pair are decided without a vector, so leaving them
-    unembedded changes nothing.
+    unembedded changes nothing. The positive positions a denial could be linked to are looked
+    up by stem (a shared stem or focus word) and among accusers, not tried one by one.
     """
-    stems = [_stems(p.proposition) for p in positions]
+    feats = [_link_features(p) for p in positions]
+    positives = [i for i, p in enumerate(positions) if p.polarity > 0]
+    by_stem: dict[str, list[int]] = defaultdict(list)
+    for i in positives:
+        for stem in feats[i].stems:
+            by_stem[stem].append(i)
+    accusers = [i for i in positives if feats[i].accuses]
     needed: set[int] = set()
     for j, b in enumerate(positions):
         if b.polarity >= 0 or b.antecedent is not None:
             continue
-        focus = evidence_focus(b.attribution.content.text)
-        for i, a in enumerate(positions):
-            if a.polarity <= 0 or (i in needed and j in needed):
-                continue
-            if _same_holder(a.holder, b.holder):
-                continue
-            if _link_threshold(a, b, stems[i], stems[j], focus) is not None:
-                needed.update((i, j))
+        fb = feats[j]
+        candidates: set[int] = set()
+        if fb.denies and fb.surname:
+            candidates.update(i for i in accusers if fb.surname in feats[i].lower)
+        if not fb.self_reference:
+            for stem in fb.stems | fb.focus:
+                candidates.update(by_stem.get(stem, ()))
+        linked = [
+            i
+            for i in candidates
+            if not _same_holder_features(positions[i], b, feats[i], fb)
+            and _link_threshold(positions[i], b, feats[i], fb) is not None
+        ]
+        if linked:
+            needed.add(j)
+            needed.update(linked)
     return sorted(needed)
 
 
@@ -424,6 +483,7 @@ def find_stance_conflicts(positions: list[Position], vectors: np.ndarray) -> lis
     """
     by_claims: dict[tuple[int, ...], StanceConflict] = {}
     positive = np.array([p.polarity > 0 for p in positions], dtype=bool)
+    feats = [_link_features(p) for p in positions]
     for j, b in enumerate(positions):
         if b.polarity >= 0:
             continue
@@ -436,8 +496,15 @@ def find_stance_conflicts(positions: list[Position], vectors: np.ndarray) -> lis
             i
             for i in sorted(candidates)
             if positions[i].polarity > 0
-            and not _same_holder(positions[i].holder, b.holder)
-            and _linked(i, positions[i], b, float(vectors[i] @ vectors[j]))
+            and not _same_holder_features(positions[i], b, feats[i], feats[j])
+            and _linked(
+                i,
+                positions[i],
+                b,
+                feats[i],
+                feats[j],
+                lambda i=i, j=j: float(vectors[i] @ vectors[j]),
+            )
         )
         if not disputed:
             continue
