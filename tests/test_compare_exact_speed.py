@@ -12,11 +12,9 @@ from parallax.compare.conflicts import (
     CROSS_ARTICLE_FOCUS_SIMILARITY,
     FOCUS_SIMILARITY,
     STRONG_SIMILARITY,
-    _accused,
     _denies,
     _link_features,
     _linked,
-    _same_holder,
     _stems,
     evidence_focus,
     find_positions,
@@ -58,6 +56,21 @@ def test_nearest_pairs_same_pairs_in_the_same_order(monkeypatch, chunk):
         assert list(fast) == list(slow)  # later sorts break ties in this order
     assert align.nearest_pairs(vectors[:1], ["a"]) == set()
     assert align.nearest_pairs(vectors[:3], ["a"] * 3) == set()
+
+
+def _accused(position, other):
+    """The accusation rule as it was written before, from the positions themselves."""
+    if position.attribution.stance not in ("accuse", "allege", "claim"):
+        return False
+    return other.holder.split()[-1].lower() in position.proposition.lower()
+
+
+def _same_holder(a, b):
+    """The same-holder rule as it was written before, from the two names."""
+    suffixes = ("jr", "sr", "ii", "iii")
+    last_a = [w for w in a.split() if w.rstrip(".").lower() not in suffixes]
+    last_b = [w for w in b.split() if w.rstrip(".").lower() not in suffixes]
+    return a == b or (bool(last_a and last_b) and last_a[-1].lower() == last_b[-1].lower())
 
 
 def _threshold_pairwise(a, b):

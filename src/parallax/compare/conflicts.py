@@ -268,14 +268,6 @@ def _antecedent(positions: list[Position], index: int) -> int | None:
     return None
 
 
-def _accused(position: Position, other: Position) -> bool:
-    """True when `position` accuses the very holder of `other` ("accused Ukraine of ...")."""
-    if position.attribution.stance not in ("accuse", "allege", "claim"):
-        return False
-    surname = other.holder.split()[-1].lower()
-    return surname in position.proposition.lower()
-
-
 def without_negation(text: str) -> str:
     """The proposition with its negation words removed, so that for and against embed alike."""
     return " ".join(_NEGATION.sub(" ", text).split())
@@ -338,15 +330,6 @@ def _ordered_words(text: str) -> list[str]:
     return [w for w in words if w[:6] in keep][:6]
 
 
-def _same_holder(a: str, b: str) -> bool:
-    """One holder under two names ("Charles Elliott Jr." / "Elliott") does not conflict."""
-    if a == b:
-        return True
-    last_a = [w for w in a.split() if w.rstrip(".").lower() not in ("jr", "sr", "ii", "iii")]
-    last_b = [w for w in b.split() if w.rstrip(".").lower() not in ("jr", "sr", "ii", "iii")]
-    return bool(last_a and last_b) and last_a[-1].lower() == last_b[-1].lower()
-
-
 def _denies(position: Position) -> bool:
     """True for a denial proper: a denying cue or negated content, not "did not mention"."""
     if position.attribution.stance == "deny":
@@ -365,7 +348,7 @@ class _LinkFeatures:
     accuses: bool  # an accusing stance: it may name the holder it accuses
     lower: str  # the proposition in lower case, where an accused surname is looked for
     surname: str  # the holder's last word in lower case ("" when the holder has no word)
-    holder_key: str | None  # the holder's last word but a generational suffix, for _same_holder
+    holder_key: str | None  # last word but a generational suffix (_same_holder_features)
 
 
 def _holder_key(holder: str) -> str | None:
@@ -375,7 +358,7 @@ def _holder_key(holder: str) -> str | None:
 
 
 def _link_features(position: Position) -> _LinkFeatures:
-    """The per-position inputs of `_link_threshold` and `_same_holder`."""
+    """The per-position inputs of `_link_threshold` and `_same_holder_features`."""
     words = position.holder.split()
     return _LinkFeatures(
         stems=frozenset(_stems(position.proposition)),
@@ -390,7 +373,8 @@ def _link_features(position: Position) -> _LinkFeatures:
 
 
 def _same_holder_features(a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatures) -> bool:
-    """`_same_holder(a.holder, b.holder)` from precomputed holder keys."""
+    """One holder under two names ("Charles Elliott Jr." / "Elliott"), which does not conflict
+    with itself: the same name, or the same last word but a generational suffix."""
     return a.holder == b.holder or (fa.holder_key is not None and fa.holder_key == fb.holder_key)
 
 
@@ -400,7 +384,7 @@ def _link_threshold(a: Position, b: Position, fa: _LinkFeatures, fb: _LinkFeatur
     their `_link_features`."""
     same_article = a.attribution.doc == b.attribution.doc
     found: list[float] = []
-    # `_accused(a, b)`: an accusing stance whose proposition names b's holder
+    # a accuses the very holder of b ("accused Ukraine of ..."), who denies
     if fa.accuses and fb.surname and fb.surname in fa.lower and fb.denies:
         found.append(
             ACCUSED_DENIES_SIMILARITY if same_article else CROSS_ARTICLE_ACCUSED_SIMILARITY
