@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python training/attribution_folds.py --cache FILE --oof FILE [--out FILE]
        [--folds 6] [--state FILE] [--label top|any] [--big] [--oracle]
+       [--tensors FILE [--tensor-dims 16] [--tensor-edges]]
 
 Reads ../shared/data/polnear/train only (never dev). Each outlet's texts, in file-name order,
 are cut into `--folds` contiguous blocks; block k of every outlet together is fold k. For each
@@ -16,6 +17,13 @@ refuses the cue when that likelihood is under a threshold chosen on the other fo
 overlap"; --big gives it more and larger trees; --oracle scores perfect decisions instead (the
 gold picks: a ceiling for any chooser over these candidates). --state keeps the cues and the
 chooser fits for the next run (about half of a run's time).
+
+--tensors adds spaCy's own token vectors (doc.tensor of the tok2vec layer, computed by the parse
+anyway) to the learner's columns: per candidate, the mean vector over its span and the cue
+token's vector, each projected to `--tensor-dims` principal components fitted on the training
+folds of each held-out fold, and the cosine of the two (--tensor-edges: also the span's first
+and last tokens' vectors, projected the same way). FILE is the trainer's
+`<cache>.tensors.npy` (every text's rows in DocBin order, written with the cache).
 
 Cue scores: a text the shipped detector was fitted on is scored by the out-of-fold detector
 of that fit (`--oof`, written by `train_attribution_cues.py --cache`); the texts it held out
@@ -301,6 +309,59 @@ def match_flags(data, docs, groups: list[Group]) -> np.ndarray:
     return np.asarray(flags, dtype=bool)
 
 
+def doc_offsets(docs: list[Doc]) -> np.ndarray:
+    """First row of each text in the stacked tensor file (texts in DocBin order)."""
+    return np.r_[0, np.cumsum([len(doc) for doc in docs])]
+
+
+def tensor_parts(
+    groups: list[Group], tensors: np.ndarray, offsets: np.ndarray, edges: bool = False
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per candidate row: the mean token vector over its span, its cue token's vector (and with
+    `edges` the span's first and last tokens' vectors), and the cosine of span mean and cue
+    (0 where either is all zero)."""
+    spans, cues, firsts, lasts = [], [], [], []
+    for group in groups:
+        base = int(offsets[group.doc])
+        cue = tensors[base + group.tok].astype(np.float32)
+        for _, start, end in group.cands:
+            rows = tensors[base + start : base + max(end, start + 1)].astype(np.float32)
+            spans.append(rows.mean(axis=0))
+            cues.append(cue)
+            firsts.append(rows[0])
+            lasts.append(rows[-1])
+    span, cue = np.vstack(spans), np.vstack(cues)
+    norms = np.linalg.norm(span, axis=1) * np.linalg.norm(cue, axis=1)
+    cosine = np.where(norms > 0, (span * cue).sum(axis=1) / np.maximum(norms, 1e-12), 0.0)
+    vectors = [span, cue] + ([np.vstack(firsts), np.vstack(lasts)] if edges else [])
+    return vectors, cosine
+
+
+def projection(rows: np.ndarray, dims: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and top `dims` principal axes of `rows` (fitted on at most 60,000 of them, drawn
+    at random: the axes of 96-dimensional vectors settle long before that)."""
+    rng = np.random.default_rng(seed)
+    sample = rows[rng.choice(len(rows), min(len(rows), 60_000), replace=False)]
+    mean = sample.mean(axis=0)
+    _, _, axes = np.linalg.svd(sample - mean, full_matrices=False)
+    return mean, axes[:dims]
+
+
+def with_tensors(
+    x: np.ndarray, parts: tuple[list[np.ndarray], np.ndarray], fit: np.ndarray, dims: int
+) -> np.ndarray:
+    """The learner's rows with the tensor columns appended: each kind of vector (span mean,
+    cue, edges) projected on its own axes fitted on the `fit` rows only, and the cosine."""
+    vector_sets, cosine = parts
+    columns = [x]
+    for vectors in vector_sets:
+        # Each cue counts once per candidate in the fit; the cue axes lean to many-option cues.
+        mean, axes = projection(vectors[fit], dims)
+        columns.append((vectors - mean) @ axes.T)
+    columns.append(cosine[:, None])
+    return np.hstack(columns)
+
+
 def candidate_rows(groups: list[Group]) -> tuple[np.ndarray, np.ndarray]:
     """Per candidate row: its group's number, and whether it is right."""
     owner = np.concatenate([np.full(len(g.cands), n) for n, g in enumerate(groups)])
@@ -355,6 +416,11 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="a learner with more and larger trees")
     parser.add_argument(
         "--oracle", action="store_true", help="perfect keep-or-refuse-and-pick (a ceiling)"
+    )
+    parser.add_argument("--tensors", type=Path, default=None, help="stacked doc.tensor rows")
+    parser.add_argument("--tensor-dims", type=int, default=16, help="principal components kept")
+    parser.add_argument(
+        "--tensor-edges", action="store_true", help="also the span's first and last tokens"
     )
     parser.add_argument("--limit", type=int, default=None, help="first N texts (a smoke test)")
     parser.add_argument("--out", type=Path, default=Path("/tmp/attr-learner/folds.json"))
@@ -435,11 +501,28 @@ def main() -> None:
         )
         args.out.write_text(json.dumps(results, indent=1))
         return
+    parts = None
+    if args.tensors is not None:
+        stacked_tensors = np.load(args.tensors, mmap_mode="r")
+        offsets = doc_offsets(docs)
+        if offsets[-1] > len(stacked_tensors):
+            raise SystemExit(
+                f"{args.tensors}: {len(stacked_tensors)} rows, texts need {offsets[-1]}"
+            )
+        parts = tensor_parts(groups, stacked_tensors, offsets, args.tensor_edges)
+        print(
+            f"tensor columns: {len(parts[0])} x {parts[0][0].shape} ({time.time() - t0:.0f}s)",
+            flush=True,
+        )
     if learned.exists():
         probs, inner_probs = pickle.loads(learned.read_bytes())
     else:
         probs, inner_probs = np.zeros(len(owner)), []
+        x_base = x_learn
         for k in range(args.folds):
+            if parts is not None:
+                # Projection axes from the other folds only (unsupervised, no labels).
+                x_learn = with_tensors(x_base, parts, cand_fold != k, args.tensor_dims)
             # For the threshold: out-of-fold predictions on the other folds.
             inner = np.zeros(len(owner))
             for j in range(args.folds):
