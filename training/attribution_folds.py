@@ -41,7 +41,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 from sklearn.ensemble import HistGradientBoostingClassifier
 from spacy.tokens import Doc, DocBin
@@ -49,6 +48,7 @@ from train_attribution_cues import (
     LOWEST_CUE,
     _share,
     cue_heads,
+    fit_conditional_logit,
     fit_then_held_out,
     held_out_count,
 )
@@ -243,33 +243,6 @@ class Options:
         self.first = np.flatnonzero(np.r_[True, np.diff(self.group_of) != 0])
 
 
-def fit_logit(x: csr_matrix, group_of: np.ndarray, right: np.ndarray, l2: float) -> np.ndarray:
-    """Weights of a conditional logit over groups of rows (contiguous, in group order): the
-    probability of the right rows among the group's, L2-penalised (the trainer's loss)."""
-    starts = np.flatnonzero(np.r_[True, np.diff(group_of) != 0])
-    sizes = np.diff(np.r_[starts, len(group_of)])
-    xt = x.T.tocsr()
-
-    def log_softmax_sum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        top = np.repeat(np.maximum.reduceat(values, starts), sizes)
-        exp = np.exp(values - top)
-        total = np.add.reduceat(exp, starts)
-        return np.log(total) + top[starts], exp / np.repeat(total, sizes)
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        values = x @ w
-        all_lse, all_p = log_softmax_sum(values)
-        right_lse, right_p = log_softmax_sum(np.where(right, values, -1e9))
-        right_p = np.where(right, right_p, 0.0)
-        grad = xt @ (all_p - right_p) + l2 * w
-        return float((all_lse - right_lse).sum() + 0.5 * l2 * w @ w), grad
-
-    result = minimize(
-        loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 400}
-    )
-    return np.round(result.x, 4)
-
-
 def stacked(groups: list[Group], opts: Options, values: np.ndarray, offset: float) -> np.ndarray:
     """The learner's rows (one per candidate): the dense inputs plus the chooser's scores of
     the candidate, of "no content" (with its offset), their difference, the gap to the best
@@ -459,7 +432,9 @@ def main() -> None:
         weights = []
         for k in range(args.folds):
             fit = row_fold != k
-            w = fit_logit(opts.x[fit], opts.group_of[fit], opts.right[fit], 3.0)
+            w = np.round(
+                fit_conditional_logit(opts.x[fit], opts.group_of[fit], opts.right[fit], 3.0), 4
+            )
             weights.append(w)
             values[~fit] = opts.x[~fit] @ w
             print(

@@ -402,6 +402,36 @@ def chooser_groups(data, docs, oof: dict) -> list[dict]:
     return groups
 
 
+def fit_conditional_logit(
+    x: csr_matrix, group_of: np.ndarray, right: np.ndarray, l2: float
+) -> np.ndarray:
+    """Weights of a conditional logit over groups of rows (contiguous, in group order): they
+    maximise the probability of the right rows among each group's, with an L2 penalty
+    (L-BFGS, at most 400 iterations)."""
+    starts = np.flatnonzero(np.r_[True, np.diff(group_of) != 0])
+    sizes = np.diff(np.r_[starts, len(group_of)])
+    xt = x.T.tocsr()
+
+    def log_softmax_sum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        top = np.repeat(np.maximum.reduceat(values, starts), sizes)
+        exp = np.exp(values - top)
+        total = np.add.reduceat(exp, starts)
+        return np.log(total) + top[starts], exp / np.repeat(total, sizes)
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        values = x @ w
+        all_lse, all_p = log_softmax_sum(values)
+        right_lse, right_p = log_softmax_sum(np.where(right, values, -1e9))
+        right_p = np.where(right, right_p, 0.0)
+        grad = xt @ (all_p - right_p) + l2 * w
+        return float((all_lse - right_lse).sum() + 0.5 * l2 * w @ w), grad
+
+    result = minimize(
+        loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 400}
+    )
+    return result.x
+
+
 def fit_chooser(groups: list[dict], l2: float) -> dict[str, float]:
     """Weights of a conditional logit over each group's options: maximises the probability
     of the right options among all of the group's, with an L2 penalty (L-BFGS)."""
@@ -417,30 +447,9 @@ def fit_chooser(groups: list[dict], l2: float) -> dict[str, float]:
         (np.ones(len(indices), dtype=np.float64), indices, indptr),
         shape=(len(group_of), len(vocabulary)),
     )
-    xt = x.T.tocsr()
-    is_right = np.asarray(right, dtype=bool)
-    starts = np.flatnonzero(np.r_[True, np.diff(np.asarray(group_of)) != 0])
-    sizes = np.diff(np.r_[starts, len(group_of)])
-
-    def log_softmax_sum(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        top = np.repeat(np.maximum.reduceat(values, starts), sizes)
-        exp = np.exp(values - top)
-        total = np.add.reduceat(exp, starts)
-        return np.log(total) + top[starts], exp / np.repeat(total, sizes)
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        values = x @ w
-        all_lse, all_p = log_softmax_sum(values)
-        right_lse, right_p = log_softmax_sum(np.where(is_right, values, -1e9))
-        right_p = np.where(is_right, right_p, 0.0)
-        grad = xt @ (all_p - right_p) + l2 * w
-        return float((all_lse - right_lse).sum() + 0.5 * l2 * w @ w), grad
-
-    result = minimize(
-        loss, np.zeros(len(vocabulary)), jac=True, method="L-BFGS-B", options={"maxiter": 400}
-    )
+    weights = fit_conditional_logit(x, np.asarray(group_of), np.asarray(right, dtype=bool), l2)
     names = list(vocabulary)
-    return {names[j]: round(float(v), 4) for j, v in enumerate(result.x) if abs(v) >= 1e-3}
+    return {names[j]: round(float(v), 4) for j, v in enumerate(weights) if abs(v) >= 1e-3}
 
 
 if __name__ == "__main__":
