@@ -50,6 +50,7 @@ from train_attribution_cues import (
     cue_heads,
     fit_conditional_logit,
     fit_then_held_out,
+    gold_contents_by_head,
     held_out_count,
 )
 
@@ -163,10 +164,7 @@ def build_groups(data, docs, scores: list[dict[int, float]]) -> tuple[list[Group
         quotes = find_quotes(doc.text)
         sentences = attribution.sentence_info(doc)
         quoted = attribution.inside_quotes(doc, quotes)
-        gold_by_head: dict[int, list] = {}
-        for g in item.gold:
-            for head in cue_heads(doc, [g.cue]):
-                gold_by_head.setdefault(head, []).append(g.content)
+        gold_by_head = gold_contents_by_head(doc, item.gold)
         for i, value in scores[d].items():
             tok = doc[i]
             if value < LOWEST_CUE or tok.pos_ not in CHOOSER_POS:

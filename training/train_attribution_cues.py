@@ -370,6 +370,15 @@ def _share(doc: Doc, start: int, end: int, gold: list) -> float:
     return best
 
 
+def gold_contents_by_head(doc: Doc, gold: list) -> dict[int, list]:
+    """The gold content spans of each token of `doc` that heads a gold cue."""
+    by_head: dict[int, list] = {}
+    for g in gold:
+        for head in cue_heads(doc, [g.cue]):
+            by_head.setdefault(head, []).append(g.content)
+    return by_head
+
+
 def chooser_groups(data, docs, oof: dict) -> list[dict]:
     """One group per cue the (out-of-fold) detector scores at least LOWEST_CUE: the features
     of its "no content" option and of each candidate, and which options are right — the
@@ -380,10 +389,7 @@ def chooser_groups(data, docs, oof: dict) -> list[dict]:
         quotes = find_quotes(doc.text)
         sentences = attribution.sentence_info(doc)
         quoted = attribution.inside_quotes(doc, quotes)
-        gold_by_head: dict[int, list] = {}
-        for g in item.gold:
-            for head in cue_heads(doc, [g.cue]):
-                gold_by_head.setdefault(head, []).append(g.content)
+        gold_by_head = gold_contents_by_head(doc, item.gold)
         for tok in doc:
             value = scores.get(tok.i)
             if value is None or value < LOWEST_CUE or tok.pos_ not in CHOOSER_POS:
