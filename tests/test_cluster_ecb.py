@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from parallax.evaluate.ecb import (
+    LabelledFile,
     arrival_plan,
     assignment,
     bcubed,
     bcubed_parts,
     cross_validate,
+    fold_splits,
     per_topic,
     read_articles,
     read_labels,
@@ -60,6 +62,29 @@ def test_per_topic_scores_follow_numeric_topic_order():
 def test_topics_are_dealt_into_folds_by_number():
     folds = topic_folds(["10", "2", "1", "3", "20", "2"], 2)
     assert folds == {"1": 0, "2": 1, "3": 0, "10": 1, "20": 0}
+
+
+def test_fold_splits_fit_on_other_topics_and_score_their_own():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    files = [
+        LabelledFile(Path(name), name, topic, f"{topic}_{story}")
+        for name, topic, story in [
+            ("a", "1", "x"),
+            ("b", "2", "x"),
+            ("c", "1", "y"),
+            ("d", "3", "x"),
+        ]
+    ]
+    features = [SimpleNamespace(id=i) for i in ("d", "c", "unlabelled", "b", "a")]
+    splits = fold_splits(files, features, 2)  # topics 1 and 3 in fold 0, topic 2 in fold 1
+    assert [f.id for f in splits[0].training] == ["b"]
+    assert splits[0].known == {"b": "2_x"}
+    assert splits[0].scored == {"a", "c", "d"}
+    assert [f.id for f in splits[1].training] == ["d", "c", "a"]  # input order kept
+    assert splits[1].known == {"d": "3_x", "c": "1_y", "a": "1_x"}
+    assert splits[1].scored == {"b"}
 
 
 def test_arrival_plan_cuts_the_order_into_parts():

@@ -78,23 +78,20 @@ def cross_validate_with_errors(files: list, features: list, folds: int, plan) ->
     """`cross_validate`'s scores, plus each fold's mixed stories among its own articles and
     the per-topic B-cubed F1 (the same fits; the scores equal the official ones)."""
     from parallax.cluster.learn import fit_settings
-    from parallax.evaluate.ecb import combine, topic_folds
+    from parallax.evaluate.ecb import combine, fold_splits
 
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
-    fold_of = topic_folds(topic_of.values(), folds)
     parts: dict[str, tuple[float, float]] = {}
     mixed: list[str] = []
     stories = 0
-    for fold in range(folds):
-        training = [f for f in features if fold_of[topic_of[f.id]] != fold]
-        fit = fit_settings(training, {f.id: gold[f.id] for f in training})
+    for fold, split in enumerate(fold_splits(files, features, folds)):
+        fit = fit_settings(split.training, split.known)
         predicted = cluster_in_parts(features, fit.settings, plan)
-        scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
         fold_parts = bcubed_parts(gold, predicted)
-        parts.update({d: fold_parts[d] for d in scored})
-        stories += len({predicted[d] for d in scored})
-        own = {d: s for d, s in predicted.items() if d in scored}
+        parts.update({d: fold_parts[d] for d in split.scored})
+        stories += len({predicted[d] for d in split.scored})
+        own = {d: s for d, s in predicted.items() if d in split.scored}
         mixed += [f"fold {fold}: {line}" for line in mixed_stories(files, own)]
         print(f"fold {fold} done", file=sys.stderr)
     topic_f1 = {t: f"P {p:.2f} R {r:.2f}" for t, (p, r, _) in per_topic(parts, topic_of).items()}

@@ -37,9 +37,9 @@ from parallax.evaluate.ecb import (
     arrival_plan,
     combine,
     default_root,
+    fold_splits,
     read_articles,
     read_labels,
-    topic_folds,
 )
 
 
@@ -107,8 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     articles, _ = read_articles(files)
     features = cached_features(articles, args.cache)
     gold = {f.doc: f.story for f in files}
-    topic_of = {f.doc: f.topic for f in files}
-    fold_of = topic_folds(topic_of.values(), args.folds)
+    splits = fold_splits(files, features, args.folds)
     plan = arrival_plan(len(features), None, None)
     named = rules(args.grid_orders)
     base = ClusterSettings()
@@ -117,20 +116,23 @@ def main(argv: list[str] | None = None) -> int:
     for seed in (int(s) for s in args.seeds.split(",")):
         parts: dict[str, dict] = {name: {} for name in named}
         stories: dict[str, int] = dict.fromkeys(named, 0)
-        for fold in range(args.folds):
-            training = [f for f in features if fold_of[topic_of[f.id]] != fold]
-            known = {f.id: gold[f.id] for f in training}
-            orders = arrival_orders(len(training), max(args.shuffles, args.grid_orders - 1), seed)
+        for fold, split in enumerate(splits):
+            orders = arrival_orders(
+                len(split.training), max(args.shuffles, args.grid_orders - 1), seed
+            )
             grid = fit_grid(
-                training, known, base, orders[: args.shuffles + 1], orders[: args.grid_orders]
+                split.training,
+                split.known,
+                base,
+                orders[: args.shuffles + 1],
+                orders[: args.grid_orders],
             ).grid
             tables.append({"seed": seed, "fold": fold, "grid": grid})
-            scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
             chosen = {
                 name: grid.candidates[rule(grid.scores, grid.shape)] for name, rule in named.items()
             }
             for name, (fold_parts, count) in score_choices(
-                features, gold, plan, scored, chosen
+                features, gold, plan, split.scored, chosen
             ).items():
                 parts[name].update(fold_parts)
                 stories[name] += count

@@ -32,10 +32,10 @@ from parallax.evaluate.ecb import (
     arrival_plan,
     combine,
     default_root,
+    fold_splits,
     per_topic,
     read_articles,
     read_labels,
-    topic_folds,
 )
 
 SHIPPED_SEEDS = f"{learn.SHUFFLE_SEED},1,2,3,4"
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     features = cached_features(articles, args.cache)
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
-    fold_of = topic_folds(topic_of.values(), args.folds)
+    splits = fold_splits(files, features, args.folds)
     plan = arrival_plan(len(features), None, None)
     base = ClusterSettings()
     variants = ["grid"]
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     for seed in (int(s) for s in args.seeds.split(",")):
         parts: dict[str, dict] = {v: {} for v in variants}
         stories: dict[str, int] = dict.fromkeys(variants, 0)
-        for fold in range(args.folds):
-            training = [f for f in features if fold_of[topic_of[f.id]] != fold]
-            known = {f.id: gold[f.id] for f in training}
-            orders = learn.arrival_orders(len(training), learn.SHUFFLES, seed)
-            fitted = learn.fit_grid(training, known, base, orders, orders[: learn.GRID_ORDERS])
+        for fold, split in enumerate(splits):
+            orders = learn.arrival_orders(len(split.training), learn.SHUFFLES, seed)
+            fitted = learn.fit_grid(
+                split.training, split.known, base, orders, orders[: learn.GRID_ORDERS]
+            )
             grid, weights, intercept = fitted.grid, fitted.weights, fitted.intercept
             mean = grid.scores.mean(axis=0)
             absorb_axis = np.unravel_index(np.arange(len(mean)), grid.shape)[2]
@@ -91,9 +91,8 @@ def main(argv: list[str] | None = None) -> int:
             if "shipped absorb offsets" in variants:
                 chosen["shipped absorb offsets"] = int(np.argmax(np.where(shipped, mean, -1.0)))
             settings_of = {v: grid.candidates[i] for v, i in chosen.items()}
-            scored = {f.id for f in features if fold_of[topic_of[f.id]] == fold}
             for v, (fold_parts, count) in score_choices(
-                features, gold, plan, scored, settings_of
+                features, gold, plan, split.scored, settings_of
             ).items():
                 parts[v].update(fold_parts)
                 stories[v] += count

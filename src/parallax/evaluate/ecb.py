@@ -152,6 +152,30 @@ def topic_folds(topics: Iterable[str], folds: int) -> dict[str, int]:
     return {topic: i % folds for i, topic in enumerate(ordered)}
 
 
+@dataclass(frozen=True)
+class FoldSplit:
+    """One fold of a cross-validation by topic."""
+
+    training: list  # features of the other folds' topics, in input order
+    known: dict[str, str]  # their gold stories
+    scored: set[str]  # ids of this fold's articles
+
+
+def fold_splits(files: Sequence[LabelledFile], features: Sequence, folds: int) -> list[FoldSplit]:
+    """Per fold of topics (`topic_folds`): what to fit on and which articles to score. Features
+    of articles without a label are in no fold."""
+    gold = {f.doc: f.story for f in files}
+    topic_of = {f.doc: f.topic for f in files}
+    fold_of = topic_folds(topic_of.values(), folds)
+    present = [f for f in features if f.id in gold]
+    splits = []
+    for fold in range(folds):
+        training = [f for f in present if fold_of[topic_of[f.id]] != fold]
+        scored = {f.id for f in present if fold_of[topic_of[f.id]] == fold}
+        splits.append(FoldSplit(training, {f.id: gold[f.id] for f in training}, scored))
+    return splits
+
+
 def arrival_plan(count: int, shuffle: int | None, batch: int | None) -> list[np.ndarray]:
     """The input order as consecutive parts: labels.tsv order or a seeded shuffle of it,
     cut into parts of `batch` articles (one part when None)."""
@@ -200,23 +224,20 @@ def cross_validate(
 
     gold = {f.doc: f.story for f in files}
     topic_of = {f.doc: f.topic for f in files}
-    fold_of = topic_folds(topic_of.values(), folds)
     present = [f for f in features if f.id in gold]
     parts: dict[str, tuple[float, float]] = {}
     predicted_stories = 0
     fold_reports = []
-    for fold in range(folds):
-        training = [f for f in present if fold_of[topic_of[f.id]] != fold]
-        fit = fit_settings(training, {f.id: gold[f.id] for f in training})
+    for split in fold_splits(files, features, folds):
+        fit = fit_settings(split.training, split.known)
         predicted = cluster_in_parts(present, fit.settings, plan)
-        scored = {f.id for f in present if fold_of[topic_of[f.id]] == fold}
         fold_parts = bcubed_parts({d: gold[d] for d in gold if d in predicted}, predicted)
-        parts.update({d: fold_parts[d] for d in scored})
-        predicted_stories += len({predicted[d] for d in scored})
+        parts.update({d: fold_parts[d] for d in split.scored})
+        predicted_stories += len({predicted[d] for d in split.scored})
         fold_reports.append(
             {
-                "topics": sorted({topic_of[d] for d in scored}, key=int),
-                "articles": len(scored),
+                "topics": sorted({topic_of[d] for d in split.scored}, key=int),
+                "articles": len(split.scored),
                 "training_f1": round(fit.training_f1, 4),
                 "join_threshold": round(fit.settings.join_threshold, 3),
                 "link_threshold": fit.settings.link_threshold,
