@@ -315,6 +315,24 @@ def test_settling_absorbs_small_stories_into_the_story_they_fit():
     }
 
 
+def test_settling_never_stretches_a_story_beyond_the_absorb_span():
+    # One look-alike event reported again 80 days later (inside the 90-day quiet window): the
+    # lenient settle merges may not join the late reports to the early story unless the cap
+    # allows a story of 80 days; they are left apart rather than given a worse partner.
+    apart = {"join_threshold": 1e6, "link_threshold": 1.01, "fragment_size": 10}
+    early = _event("a", 1, 3, DAY0)
+    # Reports 3 and 4 of the same event, published 80 days on.
+    late = [
+        ArticleFeatures(**{**vars(item), "id": f"late-{i}"})
+        for i, item in enumerate(_event("a", 1, 5, DAY0 + timedelta(days=80))[3:])
+    ]
+    capped = _partition(_settled(early + late, **apart, absorb_threshold=8.0), early + late)
+    assert frozenset(item.id for item in early) in capped
+    assert all(len(group) == 1 for group in capped if "late-0" in group or "late-1" in group)
+    wide = _settled(early + late, **apart, absorb_threshold=8.0, absorb_span_days=120)
+    assert _partition(wide, early + late) == {frozenset(item.id for item in early + late)}
+
+
 def test_settling_rejoins_larger_stories_above_the_rejoin_threshold():
     # No fragments here (fragment_size 0): only stories that fit their best partner at
     # least `rejoin_threshold` merge, which gathers each event and never mixes the two.
