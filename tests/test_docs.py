@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
@@ -49,3 +50,32 @@ def test_every_error_code_is_documented(error):
 def test_readme_starts_with_the_two_commands():
     head = "\n".join((REPO / "README.md").read_text("utf-8").splitlines()[:8])
     assert "make run" in head and "make test" in head
+
+
+def _documented_defaults(table: str) -> dict[str, str]:
+    """{setting: default as written} from the rows of a settings table whose first cell names
+    settings in backticks and whose second gives their defaults in the same order."""
+    found = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or not cells[0].startswith("`"):
+            continue
+        names = re.findall(r"`([a-z_]+)`", cells[0])
+        values = [re.sub(r"\s*\(.*?\)", "", v).strip() for v in cells[1].split(",")]
+        if len(names) == len(values):
+            found.update(zip(names, values, strict=True))
+    return found
+
+
+def test_every_cluster_setting_is_documented_with_its_default():
+    from parallax.cluster.stories import ClusterSettings
+
+    documented = _documented_defaults((REPO / "docs" / "stories.md").read_text("utf-8"))
+    defaults = ClusterSettings().model_dump()
+    assert not sorted(set(defaults) - set(documented)), "ClusterSettings missing in stories.md"
+    stale = {
+        name: (written, defaults[name])
+        for name, written in documented.items()
+        if name in defaults and not math.isclose(float(written), defaults[name], abs_tol=0.006)
+    }
+    assert not stale, f"docs/stories.md gives other defaults: {stale}"
