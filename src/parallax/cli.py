@@ -317,14 +317,29 @@ def cluster(
         str | None,
         typer.Option("--db", help="SQLite file (or sqlite:///FILE) keeping the stories so far."),
     ] = None,
+    quiet_days: Annotated[
+        float | None,
+        typer.Option(
+            "--quiet-days",
+            help="A story quiet this many days takes no new dated article (default 90). "
+            "Fixed for the life of a --db file.",
+        ),
+    ] = None,
 ) -> None:
     """Group articles into stories: one JSON object per article, `doc` and `story`."""
-    from parallax.cluster.stories import cluster_articles
+    from parallax.cluster.stories import ClusterSettings, cluster_articles
+    from parallax.errors import StoryStateMismatch
 
+    if quiet_days is not None and not (0 < quiet_days < float("inf")):
+        typer.echo(f"error: --quiet-days {quiet_days}: must be a positive number of days", err=True)
+        raise typer.Exit(2)
+    quiet_hours = None if quiet_days is None else quiet_days * 24
     failures = Failures()
     articles = list(_articles(inputs, failures))
     if db is None:
-        story_of = {d: story.id for story in cluster_articles(articles) for d in story.articles}
+        settings = None if quiet_hours is None else ClusterSettings(quiet_hours=quiet_hours)
+        stories = cluster_articles(articles, settings)
+        story_of = {d: story.id for story in stories for d in story.articles}
     else:
         from parallax.cluster.state import cluster_into, sqlite_path
 
@@ -333,7 +348,11 @@ def cluster(
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
-        story_of = cluster_into(path, articles)
+        try:
+            story_of = cluster_into(path, articles, quiet_hours)
+        except StoryStateMismatch as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
     for article in articles:
         emit({"doc": article.id, "story": story_of[article.id]})
     raise typer.Exit(failures.exit_code())

@@ -73,3 +73,13 @@ class ServeRefused(ParallaxError):
 
     code = "E031"
     template = "{reason}"
+
+
+class StoryStateMismatch(ParallaxError):
+    """A `--db` story state was built with another setting than the one asked for now."""
+
+    code = "E032"
+    template = (
+        "{path}: its stories were built with {setting} {stored}, not {asked}; run with "
+        "{stored} or start a new --db"
+    )

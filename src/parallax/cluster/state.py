@@ -7,10 +7,12 @@ replaced in one transaction; nothing else of the store lives here.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from pathlib import Path
 
 from parallax.cluster.stories import ClusterSettings, StoryClusterer
+from parallax.errors import StoryStateMismatch
 
 _TABLE = "parallax_story_state"
 
@@ -60,16 +62,29 @@ def save_clusterer(path: Path, clusterer: StoryClusterer) -> None:
         connection.close()
 
 
-def cluster_into(path: Path, articles: list) -> dict[str, str]:
+def cluster_into(path: Path, articles: list, quiet_hours: float | None = None) -> dict[str, str]:
     """Add articles to the stories kept in `path`, settle the merge checks, save; article id
     -> story id.
 
     Articles already in the state keep their story unless it merged into another; ids of the
     whole state are current (a story merged away is named by the story that absorbed it).
+    `quiet_hours` sets the quiet window of a new state; a kept state built with another
+    window raises StoryStateMismatch before any article is added, and nothing is written.
     """
     from parallax.cluster.features import article_features
 
-    clusterer = load_clusterer(path)
+    settings = (
+        ClusterSettings() if quiet_hours is None else ClusterSettings(quiet_hours=quiet_hours)
+    )
+    clusterer = load_clusterer(path, settings)
+    stored = clusterer.settings.quiet_hours
+    if quiet_hours is not None and not math.isclose(stored, quiet_hours):
+        raise StoryStateMismatch(
+            path=path,
+            setting="--quiet-days",
+            stored=f"{stored / 24:g}",
+            asked=f"{quiet_hours / 24:g}",
+        )
     clusterer.add_many(article_features(articles) if articles else [])
     clusterer.settle()
     save_clusterer(path, clusterer)
