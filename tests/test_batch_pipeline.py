@@ -134,6 +134,35 @@ def test_cli_prints_a_summary_and_exits_1_for_a_bad_input(serial_run, tmp_path):
     assert "broken.txt: binary" in result.stderr
 
 
+def _clustered(out: Path) -> str:
+    db = sqlite3.connect(out / ".parallax" / "state.sqlite")
+    try:
+        return db.execute("SELECT value FROM meta WHERE key='clustered'").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_another_quiet_window_clusters_the_run_again(serial_run, tmp_path):
+    folder, inputs, _, _ = serial_run
+    copy = tmp_path / "out"
+    shutil.copytree(folder / "out", copy)
+    assert _clustered(copy).endswith(":quiet 2160h")
+    options = BatchOptions(out=copy, workers=1, chunk_size=4, show_progress=False, quiet_hours=24)
+    report = run_batch(inputs, options)
+    assert _clustered(copy).endswith(":quiet 24h")
+    # The corpus is undated, so the window decides nothing: same stories, dossiers kept.
+    assert (report.stories, report.dossiers_built, report.dossiers_kept) == (3, 0, 3)
+    assert read_outputs(copy) == read_outputs(folder / "out")
+
+
+def test_a_quiet_window_that_is_not_a_positive_number_is_bad_usage(tmp_path):
+    out = ["--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, ["batch", str(tmp_path), *out, "--quiet-days", "-1"])
+    assert result.exit_code == 2
+    assert "--quiet-days -1.0: must be a positive number of days" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_address_without_ray_engine_is_bad_usage(tmp_path):
     result = CliRunner().invoke(
         app, ["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--address", "auto"]

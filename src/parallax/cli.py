@@ -310,6 +310,13 @@ def eval_polnear(
     emit(evaluate_parallax(root, split, limit))
 
 
+def _check_quiet_days(quiet_days: float | None) -> None:
+    """Exit 2 with one line unless the quiet window is absent or a positive, finite number."""
+    if quiet_days is not None and not (0 < quiet_days < float("inf")):
+        typer.echo(f"error: --quiet-days {quiet_days}: must be a positive number of days", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def cluster(
     inputs: Inputs,
@@ -330,9 +337,7 @@ def cluster(
     from parallax.cluster.stories import ClusterSettings, cluster_articles
     from parallax.errors import StoryStateMismatch
 
-    if quiet_days is not None and not (0 < quiet_days < float("inf")):
-        typer.echo(f"error: --quiet-days {quiet_days}: must be a positive number of days", err=True)
-        raise typer.Exit(2)
+    _check_quiet_days(quiet_days)
     quiet_hours = None if quiet_days is None else quiet_days * 24
     failures = Failures()
     articles = list(_articles(inputs, failures))
@@ -507,6 +512,14 @@ def batch(
         typer.Option("--allow-private", help="Fetch from loopback and private addresses."),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    quiet_days: Annotated[
+        float | None,
+        typer.Option(
+            "--quiet-days",
+            help="A story quiet this many days takes no new dated article (default 90); "
+            "another value on a resumed run clusters its articles again.",
+        ),
+    ] = None,
 ) -> None:
     """Run a corpus through every stage into Parquet tables and one dossier per story.
 
@@ -515,6 +528,7 @@ def batch(
     """
     from parallax.batch.pipeline import BatchOptions, run_batch
 
+    _check_quiet_days(quiet_days)
     if address is not None and engine is not BatchEngine.ray:
         typer.echo("error: --address needs --engine ray", err=True)
         raise typer.Exit(2)
@@ -534,6 +548,7 @@ def batch(
         chunk_size=chunk_size,
         allow_private=allow_private or None,
         show_progress=not quiet,
+        quiet_hours=None if quiet_days is None else quiet_days * 24,
     )
     try:
         report = run_batch(inputs, options, on_error=failures.report)

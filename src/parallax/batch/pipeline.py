@@ -59,6 +59,8 @@ class BatchOptions:
     group_articles: int = GROUP_ARTICLES
     allow_private: bool | None = None
     show_progress: bool = True
+    # The stories' quiet window in hours (None: the clusterer's default).
+    quiet_hours: float | None = None
 
 
 @dataclass
@@ -270,9 +272,13 @@ def cluster(state: RunState, options: BatchOptions) -> None:
     from threadpoolctl import threadpool_limits
 
     from parallax.cluster.features import ArticleFeatures
-    from parallax.cluster.stories import StoryClusterer, arrival_order
+    from parallax.cluster.stories import ClusterSettings, StoryClusterer, arrival_order
 
-    fingerprint = state.fingerprint()
+    settings = ClusterSettings()
+    if options.quiet_hours is not None:
+        settings = ClusterSettings(quiet_hours=options.quiet_hours)
+    # Another quiet window is another clustering of the same articles.
+    fingerprint = f"{state.fingerprint()}:quiet {settings.quiet_hours:g}h"
     if state.meta("clustered") == fingerprint:
         return
     arrivals = state.analysed_order()
@@ -287,7 +293,7 @@ def cluster(state: RunState, options: BatchOptions) -> None:
     ]
     order = arrival_order(stand_ins)
     del stand_ins
-    clusterer = StoryClusterer()
+    clusterer = StoryClusterer(settings)
     progress = _progress(options, "cluster", len(arrivals))
     # As in StoryClusterer.add_many: the products are small, one BLAS thread is fastest.
     with threadpool_limits(limits=1, user_api="blas"):
