@@ -157,7 +157,8 @@ class ClusterSettings(BaseModel):
     # Neither kind of settle merge may leave a story whose dated articles span more than this
     # many days. Those merges ask far less than a join, and in a dense stream of one beat (a
     # year of campaign news) they would chain months of distinct events into one story; 60 is
-    # the tightest cap, in steps of 15 days, that changes nothing on ECB+ (docs/quality.md).
+    # the tightest cap, in steps of 15 days, that changes nothing on ECB+ in-sample
+    # (docs/quality.md, "Chaining on a dense stream").
     absorb_span_days: float = 60.0
     # Near-duplicates: at least this many shared MinHash bands.
     duplicate_bands: int = 2
