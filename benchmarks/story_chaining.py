@@ -149,14 +149,21 @@ def main(argv: list[str] | None = None) -> int:
     published = {f.id: f.published for f in features}
     print(f"{len(articles)} PolNeAR articles", file=sys.stderr)
     shipped = ClusterSettings()
+    clustered: dict[float, list] = {}
+
+    def stories_at(cap: float) -> list:
+        """The stories with this cap, clustered once."""
+        if cap not in clustered:
+            settings = shipped.model_copy(update={"absorb_span_days": cap})
+            clustered[cap] = cluster_features(features, settings)
+        return clustered[cap]
+
     for cap in [float(value) for value in args.caps.split(",")]:
-        stories = cluster_features(features, shipped.model_copy(update={"absorb_span_days": cap}))
         label = "none" if math.isinf(cap) else f"{cap:g}"
-        print(json.dumps({"absorb_span_days": label, **summarise(stories, published)}))
+        print(json.dumps({"absorb_span_days": label, **summarise(stories_at(cap), published)}))
     if args.pairs:
-        no_cap = shipped.model_copy(update={"absorb_span_days": math.inf})
-        uncapped = together(cluster_features(features, no_cap))
-        capped = together(cluster_features(features, shipped))
+        uncapped = together(stories_at(math.inf))
+        capped = together(stories_at(shipped.absorb_span_days))
         sizes = {
             "A": len(uncapped & capped),
             "B": len(uncapped - capped),

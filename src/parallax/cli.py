@@ -310,11 +310,15 @@ def eval_polnear(
     emit(evaluate_parallax(root, split, limit))
 
 
-def _check_quiet_days(quiet_days: float | None) -> None:
-    """Exit 2 with one line unless the quiet window is absent or a positive, finite number."""
-    if quiet_days is not None and not (0 < quiet_days < float("inf")):
+def _quiet_hours(quiet_days: float | None) -> float | None:
+    """`--quiet-days` in hours (None when not given); exit 2 with one line unless it is a
+    positive, finite number."""
+    if quiet_days is None:
+        return None
+    if not (0 < quiet_days < float("inf")):
         typer.echo(f"error: --quiet-days {quiet_days}: must be a positive number of days", err=True)
         raise typer.Exit(2)
+    return quiet_days * 24
 
 
 @app.command()
@@ -337,8 +341,7 @@ def cluster(
     from parallax.cluster.stories import ClusterSettings, cluster_articles
     from parallax.errors import StoryStateMismatch
 
-    _check_quiet_days(quiet_days)
-    quiet_hours = None if quiet_days is None else quiet_days * 24
+    quiet_hours = _quiet_hours(quiet_days)
     failures = Failures()
     articles = list(_articles(inputs, failures))
     if db is None:
@@ -528,7 +531,7 @@ def batch(
     """
     from parallax.batch.pipeline import BatchOptions, run_batch
 
-    _check_quiet_days(quiet_days)
+    quiet_hours = _quiet_hours(quiet_days)
     if address is not None and engine is not BatchEngine.ray:
         typer.echo("error: --address needs --engine ray", err=True)
         raise typer.Exit(2)
@@ -548,7 +551,7 @@ def batch(
         chunk_size=chunk_size,
         allow_private=allow_private or None,
         show_progress=not quiet,
-        quiet_hours=None if quiet_days is None else quiet_days * 24,
+        quiet_hours=quiet_hours,
     )
     try:
         report = run_batch(inputs, options, on_error=failures.report)

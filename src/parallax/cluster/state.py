@@ -73,9 +73,7 @@ def cluster_into(path: Path, articles: list, quiet_hours: float | None = None) -
     """
     from parallax.cluster.features import article_features
 
-    settings = (
-        ClusterSettings() if quiet_hours is None else ClusterSettings(quiet_hours=quiet_hours)
-    )
+    settings = None if quiet_hours is None else ClusterSettings(quiet_hours=quiet_hours)
     clusterer = load_clusterer(path, settings)
     stored = clusterer.settings.quiet_hours
     if quiet_hours is not None and not math.isclose(stored, quiet_hours):
